@@ -1,0 +1,273 @@
+//! What the command table says about a command: arity, flags, keys, routing, docs.
+//!
+//! The node uses a spec to check arity, find the keys (and so the slot and the
+//! shard), decide how a command that spans shards is split, and to answer
+//! `COMMAND`. Each command family declares its own specs next to its code.
+
+use super::args::Args;
+use super::Ctx;
+
+/// Flags, as `COMMAND INFO` reports them.
+pub mod flags {
+    pub const WRITE: u32 = 1 << 0;
+    pub const READONLY: u32 = 1 << 1;
+    pub const DENYOOM: u32 = 1 << 2;
+    pub const ADMIN: u32 = 1 << 3;
+    pub const PUBSUB: u32 = 1 << 4;
+    pub const NOSCRIPT: u32 = 1 << 5;
+    pub const BLOCKING: u32 = 1 << 6;
+    pub const LOADING: u32 = 1 << 7;
+    pub const STALE: u32 = 1 << 8;
+    pub const SKIP_MONITOR: u32 = 1 << 9;
+    pub const SKIP_SLOWLOG: u32 = 1 << 10;
+    pub const ASKING: u32 = 1 << 11;
+    pub const FAST: u32 = 1 << 12;
+    pub const NO_AUTH: u32 = 1 << 13;
+    pub const MAY_REPLICATE: u32 = 1 << 14;
+    pub const NO_MANDATORY_KEYS: u32 = 1 << 15;
+    pub const NO_MULTI: u32 = 1 << 16;
+    pub const MOVABLEKEYS: u32 = 1 << 17;
+    pub const ALLOW_BUSY: u32 = 1 << 18;
+    pub const NO_ASYNC_LOADING: u32 = 1 << 19;
+
+    /// Flag names in the order Redis prints them.
+    pub const NAMES: &[(u32, &str)] = &[
+        (WRITE, "write"),
+        (READONLY, "readonly"),
+        (DENYOOM, "denyoom"),
+        (ADMIN, "admin"),
+        (PUBSUB, "pubsub"),
+        (NOSCRIPT, "noscript"),
+        (BLOCKING, "blocking"),
+        (LOADING, "loading"),
+        (STALE, "stale"),
+        (SKIP_MONITOR, "skip_monitor"),
+        (SKIP_SLOWLOG, "skip_slowlog"),
+        (ASKING, "asking"),
+        (FAST, "fast"),
+        (NO_AUTH, "no_auth"),
+        (MAY_REPLICATE, "may_replicate"),
+        (NO_MANDATORY_KEYS, "no_mandatory_keys"),
+        (NO_MULTI, "no_multi"),
+        (MOVABLEKEYS, "movablekeys"),
+        (ALLOW_BUSY, "allow_busy"),
+        (NO_ASYNC_LOADING, "no_async_loading"),
+    ];
+}
+
+/// A command implemented over a shard's keyspace.
+pub type KeyspaceFn = fn(&mut Ctx<'_>, &Args<'_>);
+
+/// Who executes a command.
+#[derive(Clone, Copy)]
+pub enum Exec {
+    /// A function of the engine, run on the shard that owns the keys.
+    Keyspace(KeyspaceFn),
+    /// Connection and server commands, implemented by the node.
+    Node,
+}
+
+/// How replies of a command cut into per-shard parts are put back together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Combine {
+    /// Integer replies are summed (DEL, EXISTS, UNLINK, TOUCH, DBSIZE).
+    SumInt,
+    /// Every part replies `+OK`; so does the whole (MSET, FLUSHALL).
+    AllOk,
+    /// Each part replies an array with one element per key; the whole is an array
+    /// in the order of the original keys (MGET).
+    ArrayByKey,
+    /// Array replies are concatenated (KEYS).
+    Concat,
+}
+
+/// How the node routes a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// Handled by the node on the connection's shard (no keyspace access).
+    Node,
+    /// Executed where its keys live. If its keys are on several shards it is cut
+    /// into per-shard commands (`Some`) or handled specially by the node (`None`).
+    Keys(Option<Combine>),
+    /// Executed on every shard, replies combined.
+    AllShards(Combine),
+}
+
+/// Where a command's keys are among its arguments, as Redis's legacy
+/// (first, last, step) triple: `last` < 0 counts from the end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyRange {
+    pub first: i32,
+    pub last: i32,
+    pub step: i32,
+}
+
+impl KeyRange {
+    /// No keys.
+    pub const NONE: KeyRange = KeyRange { first: 0, last: 0, step: 0 };
+    /// One key, the first argument.
+    pub const FIRST: KeyRange = KeyRange { first: 1, last: 1, step: 1 };
+
+    /// Positions of the keys in a command of `argc` arguments.
+    pub fn positions(&self, argc: usize) -> impl Iterator<Item = usize> {
+        let (first, step) = (self.first.max(0) as usize, self.step.max(1) as usize);
+        let last = if self.first <= 0 {
+            0
+        } else if self.last < 0 {
+            (argc as i64 + self.last as i64).max(0) as usize
+        } else {
+            (self.last as usize).min(argc.saturating_sub(1))
+        };
+        let end = if self.first <= 0 { 0 } else { last + 1 };
+        (first..end).step_by(step)
+    }
+}
+
+/// Documentation shown by `COMMAND DOCS`.
+#[derive(Clone, Copy, Debug)]
+pub struct Doc {
+    pub summary: &'static str,
+    pub since: &'static str,
+    pub group: &'static str,
+    pub complexity: &'static str,
+}
+
+/// One entry of the command table.
+#[derive(Clone, Copy)]
+pub struct CommandSpec {
+    /// Lower-case name (`get`, `client|list` for a subcommand's full name).
+    pub name: &'static str,
+    /// Redis arity: exact count if positive, minimum count if negative.
+    pub arity: i32,
+    /// Bit set of [`flags`].
+    pub flags: u32,
+    /// ACL categories without the `@`.
+    pub acl: &'static [&'static str],
+    /// Where the keys are.
+    pub keys: KeyRange,
+    /// Who executes it.
+    pub exec: Exec,
+    /// How it is routed.
+    pub route: Route,
+    /// Documentation.
+    pub doc: Doc,
+    /// Subcommands (CLIENT LIST, OBJECT ENCODING ...); empty for plain commands.
+    pub subcommands: &'static [CommandSpec],
+}
+
+impl CommandSpec {
+    /// True when `argc` arguments satisfy the arity.
+    #[inline]
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        if self.arity >= 0 {
+            argc == self.arity as usize
+        } else {
+            argc >= (-self.arity) as usize
+        }
+    }
+
+    /// True when the command has flag `f`.
+    #[inline]
+    pub fn has(&self, f: u32) -> bool {
+        self.flags & f != 0
+    }
+
+    /// The name without the container (`list` for `client|list`).
+    pub fn short_name(&self) -> &'static str {
+        self.name.rsplit('|').next().unwrap_or(self.name)
+    }
+}
+
+/// Builders, usable in `const` tables: start with [`CommandSpec::keyspace`] or
+/// [`CommandSpec::node`], then set docs, ACL categories, routing, subcommands.
+impl CommandSpec {
+    /// A command executed by `f` over the keyspace, keys at `keys`. Routed to the
+    /// shard of its keys; not split across shards unless [`Self::split`] says how.
+    pub const fn keyspace(
+        name: &'static str,
+        arity: i32,
+        flags: u32,
+        keys: KeyRange,
+        f: KeyspaceFn,
+    ) -> CommandSpec {
+        CommandSpec {
+            name,
+            arity,
+            flags,
+            acl: &[],
+            keys,
+            exec: Exec::Keyspace(f),
+            route: if keys.first > 0 { Route::Keys(None) } else { Route::AllShards(Combine::AllOk) },
+            doc: Doc { summary: "", since: "1.0.0", group: "generic", complexity: "" },
+            subcommands: &[],
+        }
+    }
+
+    /// A connection or server command implemented by the node.
+    pub const fn node(name: &'static str, arity: i32, flags: u32) -> CommandSpec {
+        CommandSpec {
+            name,
+            arity,
+            flags,
+            acl: &[],
+            keys: KeyRange::NONE,
+            exec: Exec::Node,
+            route: Route::Node,
+            doc: Doc { summary: "", since: "1.0.0", group: "server", complexity: "" },
+            subcommands: &[],
+        }
+    }
+
+    /// Sets the documentation.
+    pub const fn doc(
+        mut self,
+        group: &'static str,
+        since: &'static str,
+        summary: &'static str,
+        complexity: &'static str,
+    ) -> CommandSpec {
+        self.doc = Doc { summary, since, group, complexity };
+        self
+    }
+
+    /// Sets the ACL categories besides those implied by flags (`keyspace`, `string` ...).
+    pub const fn acl(mut self, acl: &'static [&'static str]) -> CommandSpec {
+        self.acl = acl;
+        self
+    }
+
+    /// Lets the command be cut into per-shard parts whose replies `combine` merges.
+    pub const fn split(mut self, combine: Combine) -> CommandSpec {
+        self.route = Route::Keys(Some(combine));
+        self
+    }
+
+    /// Runs the command on every shard, replies merged by `combine`.
+    pub const fn all_shards(mut self, combine: Combine) -> CommandSpec {
+        self.route = Route::AllShards(combine);
+        self
+    }
+
+    /// Sets the subcommands.
+    pub const fn subs(mut self, subcommands: &'static [CommandSpec]) -> CommandSpec {
+        self.subcommands = subcommands;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_positions() {
+        let mset = KeyRange { first: 1, last: -1, step: 2 };
+        assert_eq!(mset.positions(5).collect::<Vec<_>>(), vec![1, 3]);
+        let del = KeyRange { first: 1, last: -1, step: 1 };
+        assert_eq!(del.positions(4).collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert_eq!(KeyRange::NONE.positions(3).count(), 0);
+        assert_eq!(KeyRange::FIRST.positions(3).collect::<Vec<_>>(), vec![1]);
+        let rename = KeyRange { first: 1, last: 2, step: 1 };
+        assert_eq!(rename.positions(3).collect::<Vec<_>>(), vec![1, 2]);
+    }
+}

@@ -1,0 +1,17 @@
+//! Settings of the engine that users change with CONFIG SET.
+//!
+//! The node owns the full configuration; every shard holds a copy of this part,
+//! updated by a message when CONFIG SET changes it.
+
+/// Engine settings, with Redis's defaults.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// `proto-max-bulk-len`: the largest string a command may create, in bytes.
+    pub proto_max_bulk_len_bytes: u64,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig { proto_max_bulk_len_bytes: 512 * 1024 * 1024 }
+    }
+}

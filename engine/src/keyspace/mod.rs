@@ -1,0 +1,355 @@
+//! The keyspace of one shard: every database's slot tables, with lazy expiry.
+//!
+//! A shard holds `databases` [`Db`]s; each `Db` holds one [`SlotTable`] per slot
+//! that has keys in it. Which slots the shard serves is decided by the node (the
+//! slot→shard table); the keyspace only stores what it is given. Key counts are
+//! kept per table and per database so that DBSIZE and INFO keyspace are O(1).
+//!
+//! Invariants:
+//! - `Db::keys` is the sum of its tables' lengths, `Db::volatile_keys` the sum of
+//!   their volatile counts;
+//! - a slot's table is dropped when it becomes empty, so `Db::slots[s].is_some()`
+//!   means the slot has keys;
+//! - a key that is expired at `now_ms` is never returned by a lookup: lookups
+//!   delete it first (lazy expiry) and count it in `expired_keys`.
+
+pub mod small_bytes;
+pub mod slot_table;
+pub mod value;
+
+use crate::slot::{key_slot, Slot, SLOT_COUNT};
+pub use slot_table::{Entry, SlotTable};
+pub use small_bytes::SmallBytes;
+pub use value::{Value, ValueType};
+
+/// One logical database (SELECT n) on one shard.
+pub struct Db {
+    slots: Vec<Option<Box<SlotTable>>>,
+    keys: usize,
+    volatile_keys: usize,
+    /// Keys deleted because they expired (lazily or by the active cycle).
+    pub expired_keys: u64,
+}
+
+impl Default for Db {
+    fn default() -> Self {
+        Db { slots: (0..SLOT_COUNT).map(|_| None).collect(), keys: 0, volatile_keys: 0, expired_keys: 0 }
+    }
+}
+
+impl Db {
+    /// Number of keys (including expired ones not yet deleted).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.keys
+    }
+
+    /// True when the database has no keys.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.keys == 0
+    }
+
+    /// Number of keys with an expiry.
+    #[inline]
+    pub fn volatile_len(&self) -> usize {
+        self.volatile_keys
+    }
+
+    /// The table of `slot`, if it has keys.
+    #[inline]
+    pub fn slot_table(&self, slot: Slot) -> Option<&SlotTable> {
+        self.slots[slot as usize].as_deref()
+    }
+
+    /// Number of keys in `slot`.
+    pub fn slot_len(&self, slot: Slot) -> usize {
+        self.slot_table(slot).map_or(0, |t| t.len())
+    }
+
+    /// Looks `key` up, deleting it first if it expired at `now_ms`.
+    #[inline]
+    pub fn get(&mut self, key: &[u8], now_ms: u64) -> Option<&mut Entry> {
+        let slot = key_slot(key) as usize;
+        let table = self.slots[slot].as_deref_mut()?;
+        let expired = table.get(key)?.is_expired(now_ms);
+        if expired {
+            self.remove_at(slot, key);
+            self.expired_keys += 1;
+            return None;
+        }
+        self.slots[slot].as_deref_mut().and_then(|t| t.get_mut(key))
+    }
+
+    /// Looks `key` up without deleting it when expired (returns None for an expired
+    /// key all the same). For read paths that cannot take `&mut`.
+    pub fn peek(&self, key: &[u8], now_ms: u64) -> Option<&Entry> {
+        let e = self.slot_table(key_slot(key))?.get(key)?;
+        (!e.is_expired(now_ms)).then_some(e)
+    }
+
+    /// True when `key` exists (and has not expired) at `now_ms`.
+    pub fn contains(&mut self, key: &[u8], now_ms: u64) -> bool {
+        self.get(key, now_ms).is_some()
+    }
+
+    /// Stores `value` under `key` with expiry `expire_at_ms` (None: persistent),
+    /// replacing any previous value. Returns the old entry.
+    pub fn set(
+        &mut self,
+        key: &[u8],
+        value: Value,
+        expire_at_ms: Option<u64>,
+        lru_s: u32,
+    ) -> Option<Entry> {
+        self.insert_entry(Entry::new(key, value, lru_s), expire_at_ms)
+    }
+
+    /// Inserts a whole entry with expiry `expire_at_ms`, replacing and returning any
+    /// previous one.
+    pub fn insert_entry(&mut self, entry: Entry, expire_at_ms: Option<u64>) -> Option<Entry> {
+        let slot = key_slot(entry.key.as_bytes()) as usize;
+        let table = self.slots[slot].get_or_insert_with(Default::default);
+        let expire = expire_at_ms.unwrap_or(0);
+        let old = table.insert(entry, expire);
+        if expire != 0 {
+            self.volatile_keys += 1;
+        }
+        match &old {
+            Some(o) => {
+                if o.expire_at_ms().is_some() {
+                    self.volatile_keys -= 1;
+                }
+            }
+            None => self.keys += 1,
+        }
+        old
+    }
+
+    /// Deletes `key` (expired or not), returning its entry.
+    pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
+        self.remove_at(key_slot(key) as usize, key)
+    }
+
+    fn remove_at(&mut self, slot: usize, key: &[u8]) -> Option<Entry> {
+        let table = self.slots[slot].as_deref_mut()?;
+        let e = table.remove(key)?;
+        if table.is_empty() {
+            self.slots[slot] = None;
+        }
+        self.keys -= 1;
+        if e.expire_at_ms().is_some() {
+            self.volatile_keys -= 1;
+        }
+        Some(e)
+    }
+
+    /// Sets or clears the expiry of an existing key. Returns false when absent.
+    pub fn set_expire(&mut self, key: &[u8], expire_at_ms: Option<u64>) -> bool {
+        let slot = key_slot(key) as usize;
+        let Some(table) = self.slots[slot].as_deref_mut() else {
+            return false;
+        };
+        let before = table.volatile_len();
+        if !table.set_expire(key, expire_at_ms) {
+            return false;
+        }
+        self.volatile_keys = self.volatile_keys + table.volatile_len() - before;
+        true
+    }
+
+    /// Removes every key.
+    pub fn clear(&mut self) {
+        for s in self.slots.iter_mut() {
+            *s = None;
+        }
+        self.keys = 0;
+        self.volatile_keys = 0;
+    }
+
+    /// Slots that have keys, in ascending order, from `from` on.
+    pub fn slots_with_keys(&self, from: Slot) -> impl Iterator<Item = Slot> + '_ {
+        (from as usize..SLOT_COUNT).filter(move |&s| self.slots[s].is_some()).map(|s| s as Slot)
+    }
+
+    /// Takes the whole table of `slot` out (for a hand-off to another shard).
+    pub fn take_slot(&mut self, slot: Slot) -> Option<Box<SlotTable>> {
+        let t = self.slots[slot as usize].take()?;
+        self.keys -= t.len();
+        self.volatile_keys -= t.volatile_len();
+        Some(t)
+    }
+
+    /// Installs a table handed over from another shard. The slot must be empty here.
+    pub fn put_slot(&mut self, slot: Slot, table: Box<SlotTable>) {
+        assert!(self.slots[slot as usize].is_none(), "slot {slot} already has a table");
+        if table.is_empty() {
+            return;
+        }
+        self.keys += table.len();
+        self.volatile_keys += table.volatile_len();
+        self.slots[slot as usize] = Some(table);
+    }
+
+    /// Active expiry for one slot: deletes its expired keys, returns how many.
+    pub fn expire_slot(&mut self, slot: Slot, now_ms: u64) -> usize {
+        let Some(table) = self.slots[slot as usize].as_deref_mut() else {
+            return 0;
+        };
+        if table.volatile_len() == 0 {
+            return 0;
+        }
+        let before_volatile = table.volatile_len();
+        let removed = table.remove_where(|e| e.is_expired(now_ms));
+        self.volatile_keys -= before_volatile - table.volatile_len();
+        self.keys -= removed;
+        self.expired_keys += removed as u64;
+        if table.is_empty() {
+            self.slots[slot as usize] = None;
+        }
+        removed
+    }
+}
+
+/// The keyspace of one shard: `databases` databases.
+pub struct Keyspace {
+    dbs: Vec<Db>,
+    /// Where the active expiry cycle resumes: (database, slot).
+    expire_cursor: (usize, usize),
+}
+
+impl Keyspace {
+    /// A keyspace with `databases` empty databases.
+    pub fn new(databases: usize) -> Keyspace {
+        assert!(databases >= 1);
+        Keyspace { dbs: (0..databases).map(|_| Db::default()).collect(), expire_cursor: (0, 0) }
+    }
+
+    /// Number of databases.
+    pub fn db_count(&self) -> usize {
+        self.dbs.len()
+    }
+
+    /// Database `i`.
+    #[inline]
+    pub fn db(&mut self, i: usize) -> &mut Db {
+        &mut self.dbs[i]
+    }
+
+    /// Database `i`, read-only.
+    #[inline]
+    pub fn db_ref(&self, i: usize) -> &Db {
+        &self.dbs[i]
+    }
+
+    /// Two distinct databases at once (MOVE, SWAPDB).
+    pub fn two_dbs(&mut self, a: usize, b: usize) -> (&mut Db, &mut Db) {
+        assert_ne!(a, b);
+        if a < b {
+            let (x, y) = self.dbs.split_at_mut(b);
+            (&mut x[a], &mut y[0])
+        } else {
+            let (x, y) = self.dbs.split_at_mut(a);
+            (&mut y[0], &mut x[b])
+        }
+    }
+
+    /// Swaps two databases' contents (SWAPDB).
+    pub fn swap_dbs(&mut self, a: usize, b: usize) {
+        self.dbs.swap(a, b);
+    }
+
+    /// Total keys over all databases.
+    pub fn total_keys(&self) -> usize {
+        self.dbs.iter().map(|d| d.len()).sum()
+    }
+
+    /// Total expired-key deletions over all databases.
+    pub fn expired_keys(&self) -> u64 {
+        self.dbs.iter().map(|d| d.expired_keys).sum()
+    }
+
+    /// One step of the active expiry cycle: visits slot tables with volatile keys,
+    /// from where the last step stopped, deleting expired keys, until
+    /// `max_slots_visited` tables were looked at or every table was visited once.
+    /// Returns the number of keys deleted. The node calls this on a timer with a
+    /// budget that bounds the time spent per tick.
+    pub fn active_expire_step(&mut self, now_ms: u64, max_slots_visited: usize) -> usize {
+        let total = self.dbs.len() * SLOT_COUNT;
+        let (mut db, mut slot) = self.expire_cursor;
+        let mut removed = 0;
+        let mut visited = 0;
+        for _ in 0..total {
+            if visited >= max_slots_visited {
+                break;
+            }
+            if self.dbs[db].volatile_len() > 0 {
+                if let Some(t) = self.dbs[db].slots[slot].as_deref() {
+                    if t.volatile_len() > 0 {
+                        visited += 1;
+                        removed += self.dbs[db].expire_slot(slot as Slot, now_ms);
+                    }
+                }
+                slot += 1;
+            } else {
+                slot = SLOT_COUNT;
+            }
+            if slot >= SLOT_COUNT {
+                slot = 0;
+                db = (db + 1) % self.dbs.len();
+            }
+        }
+        self.expire_cursor = (db, slot);
+        removed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_lazy_expiry() {
+        let mut ks = Keyspace::new(2);
+        let db = ks.db(0);
+        db.set(b"a", Value::Int(1), None, 0);
+        db.set(b"b", Value::Int(2), Some(1000), 0);
+        assert_eq!((db.len(), db.volatile_len()), (2, 1));
+        assert!(db.get(b"b", 1000).is_some());
+        assert!(db.get(b"b", 1001).is_none());
+        assert_eq!((db.len(), db.volatile_len(), db.expired_keys), (1, 0, 1));
+        db.set(b"a", Value::Int(3), Some(5), 0);
+        assert_eq!(db.volatile_len(), 1);
+        assert!(db.set_expire(b"a", None));
+        assert_eq!(db.volatile_len(), 0);
+        assert_eq!(ks.total_keys(), 1);
+    }
+
+    #[test]
+    fn active_expiry_deletes_expired_keys_only() {
+        let mut ks = Keyspace::new(16);
+        for i in 0..1000 {
+            let exp = if i % 2 == 0 { Some(10) } else { None };
+            ks.db(3).set(format!("k{i}").as_bytes(), Value::Int(i), exp, 0);
+        }
+        let mut removed = 0;
+        for _ in 0..100 {
+            removed += ks.active_expire_step(11, 200);
+        }
+        assert_eq!(removed, 500);
+        assert_eq!(ks.db(3).len(), 500);
+        assert_eq!(ks.db(3).volatile_len(), 0);
+    }
+
+    #[test]
+    fn slot_handoff_keeps_counts() {
+        let mut a = Keyspace::new(1);
+        let mut b = Keyspace::new(1);
+        a.db(0).set(b"foo", Value::Int(1), Some(99), 0);
+        let slot = key_slot(b"foo");
+        let t = a.db(0).take_slot(slot).unwrap();
+        b.db(0).put_slot(slot, t);
+        assert_eq!((a.db(0).len(), b.db(0).len(), b.db(0).volatile_len()), (0, 1, 1));
+        assert!(b.db(0).get(b"foo", 0).is_some());
+    }
+}

@@ -1,0 +1,149 @@
+//! Values stored under keys, with Redis's encodings in spirit.
+//!
+//! Each variant corresponds to what `OBJECT ENCODING` reports, so that reply and
+//! memory behaviour track Redis: integers that fit an i64 are stored as one
+//! (`int`), short strings are immutable and inline (`embstr` up to 44 bytes), and
+//! strings that were appended to or ranged into are growable buffers (`raw`).
+//! The collection types arrive with their own command families.
+
+use super::small_bytes::SmallBytes;
+
+/// Longest string Redis reports as `embstr`.
+pub const EMBSTR_MAX_BYTES: usize = 44;
+
+/// Longest string value (`proto-max-bulk-len` default; SETRANGE/APPEND check it).
+pub const STRING_MAX_BYTES: usize = 512 * 1024 * 1024;
+
+/// A stored value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A string holding a canonical decimal integer (`int`).
+    Int(i64),
+    /// An immutable string (`embstr` up to 44 bytes, `raw` above).
+    Str(SmallBytes),
+    /// A string modified in place by APPEND or SETRANGE (`raw`).
+    Raw(Vec<u8>),
+}
+
+/// The type of a value, as `TYPE` reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueType {
+    String,
+    List,
+    Set,
+    ZSet,
+    Hash,
+    Stream,
+}
+
+impl ValueType {
+    /// The name `TYPE` replies with.
+    pub fn name(self) -> &'static str {
+        match self {
+            ValueType::String => "string",
+            ValueType::List => "list",
+            ValueType::Set => "set",
+            ValueType::ZSet => "zset",
+            ValueType::Hash => "hash",
+            ValueType::Stream => "stream",
+        }
+    }
+
+    /// Parses a type name as `SCAN ... TYPE` takes it (case-insensitive).
+    pub fn from_name(name: &[u8]) -> Option<ValueType> {
+        let lower = name.to_ascii_lowercase();
+        Some(match &lower[..] {
+            b"string" => ValueType::String,
+            b"list" => ValueType::List,
+            b"set" => ValueType::Set,
+            b"zset" => ValueType::ZSet,
+            b"hash" => ValueType::Hash,
+            b"stream" => ValueType::Stream,
+            _ => return None,
+        })
+    }
+}
+
+/// A string's bytes, borrowed or rendered from an integer without allocating.
+pub enum StrRef<'a> {
+    Bytes(&'a [u8]),
+    Int { buf: [u8; 20], len: u8 },
+}
+
+impl StrRef<'_> {
+    /// The bytes of the string.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            StrRef::Bytes(b) => b,
+            StrRef::Int { buf, len } => &buf[20 - *len as usize..],
+        }
+    }
+}
+
+impl Value {
+    /// Builds a string value the way Redis's `tryObjectEncoding` would store it:
+    /// an integer when the bytes are a canonical i64 of at most 20 chars.
+    pub fn from_bytes(b: &[u8]) -> Value {
+        if b.len() <= 20 {
+            if let Some(n) = crate::num::parse_i64_strict(b) {
+                return Value::Int(n);
+            }
+        }
+        Value::Str(SmallBytes::new(b))
+    }
+
+    /// The value's type.
+    pub fn value_type(&self) -> ValueType {
+        match self {
+            Value::Int(_) | Value::Str(_) | Value::Raw(_) => ValueType::String,
+        }
+    }
+
+    /// The encoding name `OBJECT ENCODING` reports.
+    pub fn encoding_name(&self) -> &'static str {
+        match self {
+            Value::Int(_) => "int",
+            Value::Str(s) if s.len() <= EMBSTR_MAX_BYTES => "embstr",
+            Value::Str(_) | Value::Raw(_) => "raw",
+        }
+    }
+
+    /// The string's bytes if this is a string value.
+    pub fn as_str(&self) -> Option<StrRef<'_>> {
+        match self {
+            Value::Int(n) => {
+                let mut buf = [0u8; 20];
+                let mut tmp = Vec::with_capacity(20);
+                crate::resp::reply::push_i64(&mut tmp, *n);
+                buf[20 - tmp.len()..].copy_from_slice(&tmp);
+                Some(StrRef::Int { buf, len: tmp.len() as u8 })
+            }
+            Value::Str(s) => Some(StrRef::Bytes(s.as_bytes())),
+            Value::Raw(v) => Some(StrRef::Bytes(v)),
+        }
+    }
+
+    /// Approximate heap bytes owned by the value (for MEMORY USAGE and eviction).
+    pub fn heap_size_bytes(&self) -> usize {
+        match self {
+            Value::Int(_) => 0,
+            Value::Str(s) => s.heap_size_bytes(),
+            Value::Raw(v) => v.capacity(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_like_redis() {
+        assert_eq!(Value::from_bytes(b"123").encoding_name(), "int");
+        assert_eq!(Value::from_bytes(b"-9223372036854775808").encoding_name(), "int");
+        assert_eq!(Value::from_bytes(b"0123").encoding_name(), "embstr");
+        assert_eq!(Value::from_bytes(&[b'a'; 44]).encoding_name(), "embstr");
+        assert_eq!(Value::from_bytes(&[b'a'; 45]).encoding_name(), "raw");
+        assert_eq!(Value::from_bytes(b"-17").as_str().unwrap().as_bytes(), b"-17");
+    }
+}

@@ -1,0 +1,7 @@
+//! RESP: the request parser and the reply encoder.
+
+pub mod parse;
+pub mod reply;
+
+pub use parse::{parse_request, ParseLimits, Parsed, ProtoError, Span};
+pub use reply::{Protocol, Reply};
