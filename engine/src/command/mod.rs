@@ -5,6 +5,7 @@
 //! `ctx.out`. It never blocks and never does I/O. The node decides where it runs.
 
 pub mod args;
+pub mod combine;
 pub mod spec;
 pub mod table;
 

@@ -79,6 +79,9 @@ pub enum Combine {
     ArrayByKey,
     /// Array replies are concatenated (KEYS).
     Concat,
+    /// Each part replies a key or null; one non-null part is picked at random
+    /// (RANDOMKEY).
+    RandomNonNull,
 }
 
 /// How the node routes a command.

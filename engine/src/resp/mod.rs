@@ -2,6 +2,7 @@
 
 pub mod parse;
 pub mod reply;
+pub mod scan;
 
 pub use parse::{parse_request, ParseLimits, Parsed, ProtoError, Span};
 pub use reply::{Protocol, Reply};

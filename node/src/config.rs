@@ -1,0 +1,422 @@
+//! Configuration: a redis.conf-style file plus `--option value` flags, and the table
+//! behind CONFIG GET / CONFIG SET / CONFIG REWRITE.
+//!
+//! Every option slotd knows is one row of [`OPTIONS`]: its name, how to read it
+//! from the typed [`Config`], how to set it from text, and whether CONFIG SET may
+//! change it at run time. An unknown option is a startup error naming it, so a
+//! typo never silently runs a node with defaults.
+
+use std::path::PathBuf;
+
+/// Log verbosity, as Redis's `loglevel`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogLevel {
+    Debug,
+    Verbose,
+    Notice,
+    Warning,
+}
+
+/// The node's configuration. Each shard holds a copy; CONFIG SET updates all.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// TCP port; 0 disables TCP.
+    pub port: u16,
+    /// Addresses to listen on; a leading `-` marks an address that may be missing.
+    pub bind: Vec<String>,
+    /// Working directory (for future RDB/AOF and nodes.conf).
+    pub dir: PathBuf,
+    /// Number of logical databases.
+    pub databases: usize,
+    /// Password clients must AUTH with; empty: none.
+    pub requirepass: String,
+    /// Most clients connected at once.
+    pub maxclients: usize,
+    /// Close a client idle for this many seconds; 0: never.
+    pub timeout_s: u64,
+    /// TCP keepalive interval, seconds; 0: off.
+    pub tcp_keepalive_s: u64,
+    /// Listen backlog.
+    pub tcp_backlog: u32,
+    /// Log verbosity.
+    pub loglevel: LogLevel,
+    /// Log file; empty: standard output.
+    pub logfile: String,
+    /// Refuse non-loopback clients when no password is set and bind is default.
+    pub protected_mode: bool,
+    /// Number of shards (one per core); 0: one per core this process may run on.
+    pub shards: usize,
+    /// Largest bulk string accepted, bytes.
+    pub proto_max_bulk_len_bytes: u64,
+    /// Largest query buffer of one client, bytes.
+    pub client_query_buffer_limit_bytes: u64,
+    /// Background task frequency (active expiry), per second.
+    pub hz: u32,
+    /// File the PID is written to; empty: none.
+    pub pidfile: String,
+    /// The config file this configuration was loaded from (CONFIG REWRITE target).
+    pub config_file: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            port: 6379,
+            bind: vec!["*".into(), "-::*".into()],
+            dir: PathBuf::from("."),
+            databases: 16,
+            requirepass: String::new(),
+            maxclients: 10000,
+            timeout_s: 0,
+            tcp_keepalive_s: 300,
+            tcp_backlog: 511,
+            loglevel: LogLevel::Notice,
+            logfile: String::new(),
+            protected_mode: true,
+            shards: 0,
+            proto_max_bulk_len_bytes: 512 * 1024 * 1024,
+            client_query_buffer_limit_bytes: 1024 * 1024 * 1024,
+            hz: 10,
+            pidfile: String::new(),
+            config_file: None,
+        }
+    }
+}
+
+/// One option: name, getter, setter, and whether it can change at run time.
+pub struct OptionDef {
+    /// Name as in redis.conf and CONFIG GET.
+    pub name: &'static str,
+    /// Renders the current value as CONFIG GET shows it.
+    pub get: fn(&Config) -> String,
+    /// Parses and stores a value given as words (most options take one word).
+    pub set: fn(&mut Config, &[String]) -> Result<(), String>,
+    /// True when CONFIG SET may change it.
+    pub mutable: bool,
+}
+
+fn one(words: &[String]) -> Result<&str, String> {
+    match words {
+        [w] => Ok(w),
+        _ => Err("wrong number of arguments".into()),
+    }
+}
+
+fn parse_int<T: std::str::FromStr>(words: &[String], min: T, max: T) -> Result<T, String>
+where
+    T: PartialOrd + std::fmt::Display + Copy,
+{
+    let w = one(words)?;
+    let v: T = w.parse().map_err(|_| "argument couldn't be parsed into an integer".to_string())?;
+    if v < min || v > max {
+        return Err(format!("argument must be between {min} and {max} inclusive"));
+    }
+    Ok(v)
+}
+
+fn parse_bool(words: &[String]) -> Result<bool, String> {
+    match one(words)?.to_ascii_lowercase().as_str() {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err("argument must be 'yes' or 'no'".into()),
+    }
+}
+
+/// Parses a memory amount as redis.conf does: `1gb`, `512mb`, `100k`, `1024`.
+pub fn parse_memory(s: &str) -> Option<u64> {
+    let lower = s.to_ascii_lowercase();
+    let (num, mul) = [
+        ("gb", 1u64 << 30),
+        ("mb", 1 << 20),
+        ("kb", 1 << 10),
+        ("g", 1_000_000_000),
+        ("m", 1_000_000),
+        ("k", 1_000),
+        ("b", 1),
+    ]
+    .iter()
+    .find_map(|(suffix, mul)| lower.strip_suffix(suffix).map(|n| (n.to_string(), *mul)))
+    .unwrap_or((lower.clone(), 1));
+    num.parse::<u64>().ok()?.checked_mul(mul)
+}
+
+fn parse_mem_words(words: &[String], min: u64) -> Result<u64, String> {
+    let v = parse_memory(one(words)?).ok_or("argument must be a memory value")?;
+    if v < min {
+        return Err(format!("argument must be a memory value of at least {min}"));
+    }
+    Ok(v)
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.into()
+}
+
+/// Every option slotd accepts.
+pub const OPTIONS: &[OptionDef] = &[
+    OptionDef {
+        name: "port",
+        get: |c| c.port.to_string(),
+        set: |c, w| Ok(c.port = parse_int(w, 0u16, 65535)?),
+        mutable: false,
+    },
+    OptionDef {
+        name: "bind",
+        get: |c| c.bind.join(" "),
+        set: |c, w| {
+            if w.is_empty() || w.len() > 16 {
+                return Err("wrong number of arguments".into());
+            }
+            c.bind = w.to_vec();
+            Ok(())
+        },
+        mutable: false,
+    },
+    OptionDef {
+        name: "dir",
+        get: |c| c.dir.display().to_string(),
+        set: |c, w| Ok(c.dir = PathBuf::from(one(w)?)),
+        mutable: false,
+    },
+    OptionDef {
+        name: "databases",
+        get: |c| c.databases.to_string(),
+        set: |c, w| Ok(c.databases = parse_int(w, 1usize, 1024)?),
+        mutable: false,
+    },
+    OptionDef {
+        name: "requirepass",
+        get: |c| c.requirepass.clone(),
+        set: |c, w| Ok(c.requirepass = one(w)?.to_string()),
+        mutable: true,
+    },
+    OptionDef {
+        name: "maxclients",
+        get: |c| c.maxclients.to_string(),
+        set: |c, w| Ok(c.maxclients = parse_int(w, 1usize, 1_000_000)?),
+        mutable: true,
+    },
+    OptionDef {
+        name: "timeout",
+        get: |c| c.timeout_s.to_string(),
+        set: |c, w| Ok(c.timeout_s = parse_int(w, 0u64, i32::MAX as u64)?),
+        mutable: true,
+    },
+    OptionDef {
+        name: "tcp-keepalive",
+        get: |c| c.tcp_keepalive_s.to_string(),
+        set: |c, w| Ok(c.tcp_keepalive_s = parse_int(w, 0u64, i32::MAX as u64)?),
+        mutable: true,
+    },
+    OptionDef {
+        name: "tcp-backlog",
+        get: |c| c.tcp_backlog.to_string(),
+        set: |c, w| Ok(c.tcp_backlog = parse_int(w, 0u32, i32::MAX as u32)?),
+        mutable: false,
+    },
+    OptionDef {
+        name: "loglevel",
+        get: |c| {
+            match c.loglevel {
+                LogLevel::Debug => "debug",
+                LogLevel::Verbose => "verbose",
+                LogLevel::Notice => "notice",
+                LogLevel::Warning => "warning",
+            }
+            .into()
+        },
+        set: |c, w| {
+            c.loglevel = match one(w)?.to_ascii_lowercase().as_str() {
+                "debug" => LogLevel::Debug,
+                "verbose" => LogLevel::Verbose,
+                "notice" => LogLevel::Notice,
+                "warning" => LogLevel::Warning,
+                _ => return Err("argument(s) must be one of the following: debug, verbose, notice, warning, nothing".into()),
+            };
+            Ok(())
+        },
+        mutable: true,
+    },
+    OptionDef {
+        name: "logfile",
+        get: |c| c.logfile.clone(),
+        set: |c, w| Ok(c.logfile = one(w)?.to_string()),
+        mutable: false,
+    },
+    OptionDef {
+        name: "protected-mode",
+        get: |c| yes_no(c.protected_mode),
+        set: |c, w| Ok(c.protected_mode = parse_bool(w)?),
+        mutable: true,
+    },
+    OptionDef {
+        name: "shards",
+        get: |c| c.shards.to_string(),
+        set: |c, w| Ok(c.shards = parse_int(w, 0usize, 1024)?),
+        mutable: false,
+    },
+    OptionDef {
+        name: "proto-max-bulk-len",
+        get: |c| c.proto_max_bulk_len_bytes.to_string(),
+        set: |c, w| Ok(c.proto_max_bulk_len_bytes = parse_mem_words(w, 1024 * 1024)?),
+        mutable: true,
+    },
+    OptionDef {
+        name: "client-query-buffer-limit",
+        get: |c| c.client_query_buffer_limit_bytes.to_string(),
+        set: |c, w| Ok(c.client_query_buffer_limit_bytes = parse_mem_words(w, 1024 * 1024)?),
+        mutable: true,
+    },
+    OptionDef {
+        name: "hz",
+        get: |c| c.hz.to_string(),
+        set: |c, w| Ok(c.hz = parse_int(w, 1u32, 500)?),
+        mutable: true,
+    },
+    OptionDef {
+        name: "pidfile",
+        get: |c| c.pidfile.clone(),
+        set: |c, w| Ok(c.pidfile = one(w)?.to_string()),
+        mutable: false,
+    },
+];
+
+/// The option called `name` (any case).
+pub fn option(name: &str) -> Option<&'static OptionDef> {
+    OPTIONS.iter().find(|o| o.name.eq_ignore_ascii_case(name))
+}
+
+/// Splits a config line into words like Redis (quotes and escapes as in inline
+/// commands).
+fn split_line(line: &str) -> Result<Vec<String>, String> {
+    let mut spans = Vec::new();
+    let mut scratch = Vec::new();
+    let mut buf = line.as_bytes().to_vec();
+    buf.push(b'\n');
+    let limits = engine::resp::ParseLimits { max_inline_bytes: usize::MAX, ..Default::default() };
+    match engine::resp::parse_request(&buf, &limits, &mut spans, &mut scratch) {
+        Ok(_) => Ok(spans
+            .iter()
+            .map(|&s| {
+                String::from_utf8_lossy(engine::resp::parse::arg_bytes(&buf, &scratch, s)).into_owned()
+            })
+            .collect()),
+        Err(_) => Err("Unbalanced quotes in configuration line".into()),
+    }
+}
+
+impl Config {
+    /// Applies one `name value...` directive; `origin` names where it came from
+    /// for the error message.
+    pub fn apply(&mut self, name: &str, values: &[String], origin: &str) -> Result<(), String> {
+        let opt = option(name).ok_or_else(|| format!("unknown option '{name}' ({origin})"))?;
+        (opt.set)(self, values).map_err(|e| format!("option '{name}' ({origin}): {e}"))
+    }
+
+    /// Builds the configuration from the command line: `[config-file] [--name
+    /// value ...]`, as `redis-server` takes it. Options on the command line win
+    /// over the file.
+    pub fn from_args(args: &[String]) -> Result<Config, String> {
+        let mut cfg = Config::default();
+        let mut rest = args;
+        if let Some(first) = rest.first() {
+            if !first.starts_with("--") {
+                let path = PathBuf::from(first);
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
+                cfg.load_text(&text, &path.display().to_string())?;
+                cfg.config_file = Some(std::fs::canonicalize(&path).unwrap_or(path));
+                rest = &rest[1..];
+            }
+        }
+        let mut i = 0;
+        while i < rest.len() {
+            let Some(name) = rest[i].strip_prefix("--") else {
+                return Err(format!(
+                    "unexpected argument '{}': options are given as --name value",
+                    rest[i]
+                ));
+            };
+            let mut values = Vec::new();
+            i += 1;
+            while i < rest.len() && !rest[i].starts_with("--") {
+                values.push(rest[i].clone());
+                i += 1;
+            }
+            cfg.apply(name, &values, "command line")?;
+        }
+        Ok(cfg)
+    }
+
+    /// Applies every directive of a redis.conf-style text.
+    pub fn load_text(&mut self, text: &str, file_name: &str) -> Result<(), String> {
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let words = split_line(line)
+                .map_err(|e| format!("{e} (line {} of {file_name})", n + 1))?;
+            let Some((name, values)) = words.split_first() else { continue };
+            self.apply(name, values, &format!("line {} of {file_name}", n + 1))?;
+        }
+        Ok(())
+    }
+
+    /// The configuration as redis.conf text (CONFIG REWRITE).
+    pub fn to_text(&self) -> String {
+        let mut out = String::from("# Written by slotd CONFIG REWRITE\n");
+        for o in OPTIONS {
+            let v = (o.get)(self);
+            if o.name == "bind" {
+                out.push_str(&format!("bind {v}\n"));
+            } else {
+                out.push_str(&format!("{} \"{}\"\n", o.name, v.replace('\\', "\\\\").replace('"', "\\\"")));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn command_line_and_errors() {
+        let c = Config::from_args(&s(&["--port", "7000", "--bind", "127.0.0.1", "::1", "--shards", "2"]))
+            .unwrap();
+        assert_eq!(c.port, 7000);
+        assert_eq!(c.bind, s(&["127.0.0.1", "::1"]));
+        assert_eq!(c.shards, 2);
+        let e = Config::from_args(&s(&["--prot", "1"])).unwrap_err();
+        assert!(e.contains("unknown option 'prot'"), "{e}");
+        let e = Config::from_args(&s(&["--port", "70000"])).unwrap_err();
+        assert!(e.contains("between 0 and 65535"), "{e}");
+    }
+
+    #[test]
+    fn file_text_and_rewrite_roundtrip() {
+        let mut c = Config::default();
+        c.load_text("# comment\nport 7001\nrequirepass \"a b\"\nmaxclients 5\n", "t.conf").unwrap();
+        assert_eq!((c.port, c.requirepass.as_str(), c.maxclients), (7001, "a b", 5));
+        let mut d = Config::default();
+        d.load_text(&c.to_text(), "rewrite").unwrap();
+        assert_eq!((d.port, d.requirepass.as_str(), d.maxclients), (7001, "a b", 5));
+        let e = Config::default().load_text("port 1\nfoo bar\n", "t.conf").unwrap_err();
+        assert!(e.contains("unknown option 'foo' (line 2 of t.conf)"), "{e}");
+    }
+
+    #[test]
+    fn memory_units() {
+        assert_eq!(parse_memory("1gb"), Some(1 << 30));
+        assert_eq!(parse_memory("512mb"), Some(512 << 20));
+        assert_eq!(parse_memory("100k"), Some(100_000));
+        assert_eq!(parse_memory("42"), Some(42));
+        assert_eq!(parse_memory("x"), None);
+    }
+}
