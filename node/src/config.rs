@@ -102,16 +102,16 @@ fn one(words: &[String]) -> Result<&str, String> {
     }
 }
 
-fn parse_int<T: std::str::FromStr>(words: &[String], min: T, max: T) -> Result<T, String>
+fn parse_int<T>(words: &[String], min: T, max: T) -> Result<T, String>
 where
-    T: PartialOrd + std::fmt::Display + Copy,
+    T: TryFrom<i64> + Into<i64> + std::fmt::Display + Copy,
 {
     let w = one(words)?;
-    let v: T = w.parse().map_err(|_| "argument couldn't be parsed into an integer".to_string())?;
-    if v < min || v > max {
+    let v: i64 = w.parse().map_err(|_| "argument couldn't be parsed into an integer".to_string())?;
+    if v < min.into() || v > max.into() {
         return Err(format!("argument must be between {min} and {max} inclusive"));
     }
-    Ok(v)
+    T::try_from(v).map_err(|_| format!("argument must be between {min} and {max} inclusive"))
 }
 
 fn parse_bool(words: &[String]) -> Result<bool, String> {
@@ -181,7 +181,7 @@ pub const OPTIONS: &[OptionDef] = &[
     OptionDef {
         name: "databases",
         get: |c| c.databases.to_string(),
-        set: |c, w| Ok(c.databases = parse_int(w, 1usize, 1024)?),
+        set: |c, w| Ok(c.databases = parse_int(w, 1u32, 1024)? as usize),
         mutable: false,
     },
     OptionDef {
@@ -193,19 +193,19 @@ pub const OPTIONS: &[OptionDef] = &[
     OptionDef {
         name: "maxclients",
         get: |c| c.maxclients.to_string(),
-        set: |c, w| Ok(c.maxclients = parse_int(w, 1usize, 1_000_000)?),
+        set: |c, w| Ok(c.maxclients = parse_int(w, 1u32, 1_000_000)? as usize),
         mutable: true,
     },
     OptionDef {
         name: "timeout",
         get: |c| c.timeout_s.to_string(),
-        set: |c, w| Ok(c.timeout_s = parse_int(w, 0u64, i32::MAX as u64)?),
+        set: |c, w| Ok(c.timeout_s = parse_int(w, 0u32, i32::MAX as u32)? as u64),
         mutable: true,
     },
     OptionDef {
         name: "tcp-keepalive",
         get: |c| c.tcp_keepalive_s.to_string(),
-        set: |c, w| Ok(c.tcp_keepalive_s = parse_int(w, 0u64, i32::MAX as u64)?),
+        set: |c, w| Ok(c.tcp_keepalive_s = parse_int(w, 0u32, i32::MAX as u32)? as u64),
         mutable: true,
     },
     OptionDef {
@@ -252,7 +252,7 @@ pub const OPTIONS: &[OptionDef] = &[
     OptionDef {
         name: "shards",
         get: |c| c.shards.to_string(),
-        set: |c, w| Ok(c.shards = parse_int(w, 0usize, 1024)?),
+        set: |c, w| Ok(c.shards = parse_int(w, 0u32, 1024)? as usize),
         mutable: false,
     },
     OptionDef {

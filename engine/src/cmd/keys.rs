@@ -34,3 +34,9 @@ fn dbsize(ctx: &mut Ctx<'_>, _args: &Args<'_>) {
     let n = ctx.ks.db_ref(ctx.db).len();
     ctx.out.int(n as i64);
 }
+
+/// The slot a SCAN cursor resumes at (provisional layout: slot in bits 40..54).
+pub fn scan_cursor_slot(cursor: u64) -> Option<crate::slot::Slot> {
+    let slot = cursor >> 40;
+    (slot < crate::slot::SLOT_COUNT as u64).then_some(slot as crate::slot::Slot)
+}

@@ -1,0 +1,210 @@
+//! CONFIG, DEBUG, SHUTDOWN and COMMAND.
+
+use std::sync::atomic::Ordering;
+
+use engine::command::Args;
+use engine::resp::Reply;
+
+use super::Flow;
+use crate::config::{self, Config, OPTIONS};
+use crate::conn::Conn;
+use crate::shard::{engine_config, Shard};
+
+const CONFIG_HELP: &[&str] = &[
+    "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "GET <pattern>",
+    "    Return parameters matching the glob-like <pattern> and their values.",
+    "SET <directive> <value>",
+    "    Set the configuration <directive> to <value>.",
+    "RESETSTAT",
+    "    Reset statistics reported by the INFO command.",
+    "REWRITE",
+    "    Rewrite the configuration file.",
+    "HELP",
+    "    Print this help.",
+];
+
+/// CONFIG GET and CONFIG HELP, answered from this shard's copy of the config.
+pub fn config_sync(conn: &mut Conn, name: &str, args: &Args<'_>) -> Flow {
+    let proto = conn.client.borrow().proto;
+    let cfg = conn.shard.core.borrow().cfg.clone();
+    let mut out = Reply::new(conn.local_out(), proto);
+    if name == "config|help" {
+        out.array(CONFIG_HELP.len());
+        for l in CONFIG_HELP {
+            out.simple(l);
+        }
+        return Flow::Done;
+    }
+    let mut found: Vec<(&str, String)> = Vec::new();
+    for pattern in args.iter().skip(2) {
+        for o in OPTIONS {
+            if engine::glob::string_match(pattern, o.name.as_bytes(), true)
+                && !found.iter().any(|(n, _)| *n == o.name)
+            {
+                found.push((o.name, (o.get)(&cfg)));
+            }
+        }
+    }
+    out.map(found.len());
+    for (n, v) in found {
+        out.bulk(n.as_bytes());
+        out.bulk(v.as_bytes());
+    }
+    Flow::Done
+}
+
+/// CONFIG SET, RESETSTAT and REWRITE, which change every shard.
+pub async fn config_async(conn: &mut Conn, name: &str, args: &Args<'_>, out: &mut Vec<u8>) {
+    let proto = conn.client.borrow().proto;
+    let mut reply = Reply::new(out, proto);
+    match name {
+        "config|set" => {
+            if args.len() % 2 != 0 {
+                return reply.wrong_arity("config|set");
+            }
+            let mut cfg = conn.shard.core.borrow().cfg.clone();
+            let mut seen: Vec<&str> = Vec::new();
+            for pair in (2..args.len()).step_by(2) {
+                let key = String::from_utf8_lossy(args.get(pair)).to_ascii_lowercase();
+                let value = String::from_utf8_lossy(args.get(pair + 1)).into_owned();
+                let Some(opt) = config::option(&key) else {
+                    return reply.error(&format!(
+                        "ERR Unknown option or number of arguments for CONFIG SET - '{key}'"
+                    ));
+                };
+                if seen.contains(&opt.name) {
+                    return reply.error(&format!(
+                        "ERR CONFIG SET failed (possibly related to argument '{key}') - duplicate parameter"
+                    ));
+                }
+                seen.push(opt.name);
+                if !opt.mutable {
+                    return reply.error(&format!(
+                        "ERR CONFIG SET failed (possibly related to argument '{key}') - can't set immutable config"
+                    ));
+                }
+                let words: Vec<String> = if opt.name == "bind" {
+                    value.split_whitespace().map(String::from).collect()
+                } else {
+                    vec![value]
+                };
+                if let Err(e) = (opt.set)(&mut cfg, &words) {
+                    return reply.error(&format!(
+                        "ERR CONFIG SET failed (possibly related to argument '{key}') - {e}"
+                    ));
+                }
+            }
+            set_config_everywhere(&conn.shard, cfg).await;
+            reply.ok();
+        }
+        "config|resetstat" => {
+            conn.shard
+                .on_all_shards(|s: &Shard| {
+                    s.core.borrow_mut().stats = Default::default();
+                })
+                .await;
+            reply.ok();
+        }
+        "config|rewrite" => {
+            let cfg = conn.shard.core.borrow().cfg.clone();
+            match &cfg.config_file {
+                None => reply.error("ERR The server is running without a config file"),
+                Some(path) => match write_atomically(path, &cfg) {
+                    Ok(()) => reply.ok(),
+                    Err(e) => reply.error(&format!("ERR Rewriting config file: {e}")),
+                },
+            }
+        }
+        _ => reply.error(&format!("ERR unknown subcommand '{name}'. Try CONFIG HELP.")),
+    }
+}
+
+/// Installs `cfg` on every shard.
+async fn set_config_everywhere(shard: &std::rc::Rc<Shard>, cfg: Config) {
+    shard
+        .on_all_shards(move |s: &Shard| {
+            let mut core = s.core.borrow_mut();
+            core.engine_cfg = engine_config(&cfg);
+            core.cfg = cfg.clone();
+        })
+        .await;
+}
+
+fn write_atomically(path: &std::path::Path, cfg: &Config) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp-rewrite");
+    std::fs::write(&tmp, cfg.to_text())?;
+    std::fs::rename(&tmp, path)
+}
+
+/// DEBUG SLEEP / SET-ACTIVE-EXPIRE / HELP.
+pub async fn debug(conn: &mut Conn, args: &Args<'_>, out: &mut Vec<u8>) {
+    let proto = conn.client.borrow().proto;
+    if args.is(1, "sleep") && args.len() == 3 {
+        let secs = engine::num::parse_f64(args.get(2)).filter(|s| *s >= 0.0 && *s < 1e9);
+        match secs {
+            Some(s) => {
+                glommio::timer::sleep(std::time::Duration::from_secs_f64(s)).await;
+                Reply::new(out, proto).ok();
+            }
+            None => Reply::new(out, proto).error("ERR value is not a valid float"),
+        }
+    } else if args.is(1, "set-active-expire") && args.len() == 3 {
+        let on = args.get(2) != b"0";
+        conn.shard.on_all_shards(move |s: &Shard| s.core.borrow_mut().active_expire = on).await;
+        Reply::new(out, proto).ok();
+    } else if args.is(1, "help") {
+        let lines = [
+            "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "SET-ACTIVE-EXPIRE <0|1>",
+            "    Setting it to 0 disables expiring keys in background when they are not accessed.",
+            "SLEEP <seconds>",
+            "    Stop the server for <seconds>. Decimals allowed.",
+            "HELP",
+            "    Print this help.",
+        ];
+        let mut r = Reply::new(out, proto);
+        r.array(lines.len());
+        for l in lines {
+            r.simple(l);
+        }
+    } else {
+        Reply::new(out, proto).error(&format!(
+            "ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
+            String::from_utf8_lossy(args.get(1))
+        ));
+    }
+}
+
+/// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: stops the node. Nothing is
+/// persisted yet, so SAVE and NOSAVE behave alike.
+pub async fn shutdown(conn: &mut Conn, args: &Args<'_>, out: &mut Vec<u8>) {
+    let proto = conn.client.borrow().proto;
+    let (mut save, mut nosave, mut abort) = (false, false, false);
+    for a in args.iter().skip(1) {
+        match String::from_utf8_lossy(a).to_ascii_lowercase().as_str() {
+            "save" => save = true,
+            "nosave" => nosave = true,
+            "abort" => abort = true,
+            "now" | "force" => {}
+            _ => return Reply::new(out, proto).syntax_error(),
+        }
+    }
+    if (save && nosave) || (abort && (save || nosave || args.len() > 2)) {
+        return Reply::new(out, proto).syntax_error();
+    }
+    if abort {
+        return Reply::new(out, proto).error("ERR No shutdown in progress.");
+    }
+    tracing::warn!("User requested shutdown...");
+    conn.shard.shared.shutdown.store(true, Ordering::SeqCst);
+    conn.close = true;
+}
+
+/// COMMAND and its subcommands.
+pub fn command(conn: &mut Conn, args: &Args<'_>) {
+    let proto = conn.client.borrow().proto;
+    let mut out = Reply::new(conn.local_out(), proto);
+    let _ = args;
+    out.error("ERR COMMAND introspection is not available yet");
+}

@@ -1,0 +1,358 @@
+//! One client connection: read, parse every complete command, route each to the
+//! shard that owns its keys, and write all replies in request order with one
+//! write per read.
+//!
+//! Routing: a keyspace command whose keys are all on one shard runs there (here
+//! at once, or queued for that shard); one whose keys span shards is cut into
+//! per-shard parts when its spec says how (MGET, MSET, DEL ...), or else goes
+//! through [`cross_shard`] (RENAME, COPY, MSETNX, LCS ...). Keyspace-wide commands
+//! (DBSIZE, KEYS, FLUSHALL ...) run on every shard. Connection and server commands
+//! are handled by [`crate::commands`]; those that need other shards first finish
+//! the batch so far, then run.
+
+pub mod batch;
+pub mod cross_shard;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use engine::command::{flags, table, Args, CommandSpec, Exec, OwnedCmd, Route};
+use engine::resp::{parse_request, ParseLimits, Parsed, Protocol, Reply, Span};
+use engine::slot::key_slot;
+use futures_lite::{AsyncReadExt, AsyncWriteExt};
+use glommio::net::TcpStream;
+
+use crate::clients::{Client, ReplyMode};
+use crate::commands::{self, Flow};
+use crate::shard::Shard;
+use batch::{Batch, Src};
+
+/// Most commands handled per read before replies are written.
+const MAX_COMMANDS_PER_BATCH: usize = 1024;
+/// Read size, bytes.
+const READ_CHUNK_BYTES: usize = 16 * 1024;
+
+/// What a connection task needs besides the socket.
+pub struct Conn {
+    /// The shard the connection lives on.
+    pub shard: Rc<Shard>,
+    /// The client's state, also listed in the shard's registry.
+    pub client: Rc<RefCell<Client>>,
+    /// Set to close the connection after the pending replies are written.
+    pub close: bool,
+    batch: Batch,
+    wbuf: Vec<u8>,
+}
+
+/// Serves one client until it disconnects, is killed, or breaks the protocol.
+pub async fn serve(shard: Rc<Shard>, mut stream: TcpStream, client: Rc<RefCell<Client>>) {
+    let shards = shard.shared.shard_count;
+    let mut conn = Conn { shard, client, close: false, batch: Batch::new(shards), wbuf: Vec::new() };
+    let mut rbuf: Vec<u8> = vec![0; READ_CHUNK_BYTES];
+    let (mut rstart, mut rend) = (0usize, 0usize);
+    let mut spans: Vec<Span> = Vec::new();
+    let mut scratch: Vec<u8> = Vec::new();
+    let mut buffered_more = false;
+    loop {
+        if !buffered_more {
+            // Make room: move the partial frame to the front, grow if full.
+            if rstart > 0 {
+                rbuf.copy_within(rstart..rend, 0);
+                rend -= rstart;
+                rstart = 0;
+            }
+            if rbuf.len() - rend < READ_CHUNK_BYTES / 2 {
+                let grown = (rbuf.len() * 2).max(rend + READ_CHUNK_BYTES);
+                rbuf.resize(grown, 0);
+            }
+            let n = match stream.read(&mut rbuf[rend..]).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            rend += n;
+            let limit = {
+                let mut core = conn.shard.core.borrow_mut();
+                core.stats.net_input_bytes += n as u64;
+                core.cfg.client_query_buffer_limit_bytes as usize
+            };
+            if rend - rstart > limit {
+                tracing::warn!("closing client that exceeded client-query-buffer-limit");
+                break;
+            }
+            if conn.client.borrow().killed {
+                break;
+            }
+        }
+        buffered_more = false;
+        let limits = conn.parse_limits();
+        loop {
+            let buf = &rbuf[rstart..rend];
+            match parse_request(buf, &limits, &mut spans, &mut scratch) {
+                Ok(Parsed::Incomplete) => break,
+                Ok(Parsed::Empty { consumed }) => rstart += consumed,
+                Ok(Parsed::Command { consumed }) => {
+                    let args = Args::new(buf, &scratch, &spans);
+                    conn.dispatch(&args).await;
+                    rstart += consumed;
+                    if conn.close {
+                        break;
+                    }
+                    if conn.batch.len() >= MAX_COMMANDS_PER_BATCH {
+                        buffered_more = true;
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let start = conn.batch.local.len();
+                    Reply::new(&mut conn.batch.local, Protocol::Resp2).error(&e.message());
+                    conn.batch.push_local(start, false);
+                    conn.close = true;
+                    break;
+                }
+            }
+        }
+        conn.client.borrow_mut().qbuf_bytes = rend - rstart;
+        conn.batch.finish(&conn.shard, &mut conn.wbuf).await;
+        if !conn.wbuf.is_empty() {
+            if stream.write_all(&conn.wbuf).await.is_err() {
+                break;
+            }
+            conn.shard.core.borrow_mut().stats.net_output_bytes += conn.wbuf.len() as u64;
+            conn.wbuf.clear();
+            if conn.wbuf.capacity() > 1 << 20 {
+                conn.wbuf = Vec::new();
+            }
+        }
+        if conn.close {
+            break;
+        }
+    }
+    let _ = stream.close().await;
+}
+
+impl Conn {
+    fn parse_limits(&self) -> ParseLimits {
+        let core = self.shard.core.borrow();
+        ParseLimits {
+            max_bulk_len_bytes: core.cfg.proto_max_bulk_len_bytes,
+            unauthenticated: !self.client.borrow().authenticated,
+            ..ParseLimits::default()
+        }
+    }
+
+    /// Writes an error reply as the next command's reply.
+    pub fn reply_error(&mut self, msg: &str) {
+        let start = self.batch.local.len();
+        Reply::new(&mut self.batch.local, self.client.borrow().proto).error(msg);
+        self.batch.push_local(start, false);
+    }
+
+    /// Whether the reply of the command being dispatched is suppressed (CLIENT
+    /// REPLY OFF/SKIP), advancing the SKIP state.
+    fn take_skip(&mut self) -> bool {
+        let mut c = self.client.borrow_mut();
+        match c.reply_mode {
+            ReplyMode::On => false,
+            ReplyMode::Off => true,
+            ReplyMode::Skip => {
+                c.reply_mode = ReplyMode::On;
+                true
+            }
+        }
+    }
+
+    /// Routes and runs one command.
+    async fn dispatch(&mut self, args: &Args<'_>) {
+        let Some(mut spec) = table::lookup(args.get(0)) else {
+            self.reply_error(&unknown_command_error(args));
+            return;
+        };
+        if !spec.subcommands.is_empty() && spec.arity_ok(args.len()) {
+            match table::lookup_sub(spec, args.get(1)) {
+                Some(sub) => spec = sub,
+                None => {
+                    self.reply_error(&format!(
+                        "ERR unknown subcommand '{}'. Try {} HELP.",
+                        truncated(args.get(1)),
+                        spec.name.to_ascii_uppercase()
+                    ));
+                    return;
+                }
+            }
+        }
+        if !spec.arity_ok(args.len()) {
+            self.shard.core.borrow_mut().stats.count_rejected(spec.name);
+            self.reply_error(&format!("ERR wrong number of arguments for '{}' command", spec.name));
+            return;
+        }
+        let (db, proto) = {
+            let mut c = self.client.borrow_mut();
+            if !c.authenticated && !spec.has(flags::NO_AUTH) {
+                drop(c);
+                self.shard.core.borrow_mut().stats.count_rejected(spec.name);
+                self.reply_error("NOAUTH Authentication required.");
+                return;
+            }
+            c.last_cmd = spec.name;
+            c.last_interaction = std::time::Instant::now();
+            (c.db, c.proto)
+        };
+        let skip = self.take_skip();
+        match (spec.exec, spec.route) {
+            (Exec::Node, _) => self.run_node_command(spec, args, skip).await,
+            (Exec::Keyspace(_), _) if spec.name == "scan" => {
+                self.batch.finish(&self.shard, &mut self.wbuf).await;
+                let start = self.wbuf.len();
+                cross_shard::scan(&self.shard, db, proto, args, &mut self.wbuf).await;
+                if skip {
+                    self.wbuf.truncate(start);
+                }
+            }
+            (Exec::Keyspace(_), Route::AllShards(kind)) => {
+                let me = self.shard.id();
+                let mut srcs = Vec::with_capacity(self.shard.shared.shard_count);
+                for peer in 0..self.shard.shared.shard_count {
+                    srcs.push(self.run_on(peer, me, spec, db, proto, args, None));
+                }
+                self.batch.push_many(kind, srcs, Vec::new(), proto, skip);
+            }
+            (Exec::Keyspace(_), Route::Keys(split)) => {
+                let me = self.shard.id();
+                let positions: Vec<usize> = spec.keys.positions(args.len()).collect();
+                let shard_of: Vec<usize> = {
+                    let core = self.shard.core.borrow();
+                    positions.iter().map(|&p| core.shard_of(key_slot(args.get(p)))).collect()
+                };
+                let target = shard_of.first().copied().unwrap_or(me);
+                if shard_of.iter().all(|&s| s == target) {
+                    let src = self.run_on(target, me, spec, db, proto, args, None);
+                    self.batch.push_remote(src, skip);
+                } else if let Some(kind) = split {
+                    self.split(spec, kind, args, &positions, &shard_of, db, proto, skip);
+                } else {
+                    self.batch.finish(&self.shard, &mut self.wbuf).await;
+                    let start = self.wbuf.len();
+                    cross_shard::run(&self.shard, spec, db, proto, args, &mut self.wbuf).await;
+                    if skip {
+                        self.wbuf.truncate(start);
+                    }
+                }
+            }
+            (Exec::Keyspace(_), Route::Node) => {
+                unreachable!("keyspace command {} routed as a node command", spec.name)
+            }
+        }
+    }
+
+    /// Runs a keyspace command on `peer`: here at once, or queued. `cmd` is the
+    /// owned form when the caller already built one.
+    #[allow(clippy::too_many_arguments)]
+    fn run_on(
+        &mut self,
+        peer: usize,
+        me: usize,
+        spec: &'static CommandSpec,
+        db: usize,
+        proto: Protocol,
+        args: &Args<'_>,
+        cmd: Option<OwnedCmd>,
+    ) -> Src {
+        if peer == me {
+            let start = self.batch.local.len();
+            let mut core = self.shard.core.borrow_mut();
+            match &cmd {
+                Some(c) => core.exec(spec, db, proto, &c.args(), &mut self.batch.local),
+                None => core.exec(spec, db, proto, args, &mut self.batch.local),
+            }
+            Src::Local(start as u32, self.batch.local.len() as u32)
+        } else {
+            self.batch.queue(peer, spec, db, proto, cmd.unwrap_or_else(|| args.to_owned_cmd()))
+        }
+    }
+
+    /// Cuts a multi-key command into one command per shard.
+    #[allow(clippy::too_many_arguments)]
+    fn split(
+        &mut self,
+        spec: &'static CommandSpec,
+        kind: engine::command::Combine,
+        args: &Args<'_>,
+        positions: &[usize],
+        shard_of: &[usize],
+        db: usize,
+        proto: Protocol,
+        skip: bool,
+    ) {
+        let me = self.shard.id();
+        let step = spec.keys.step.max(1) as usize;
+        let first = positions[0];
+        let mut peers: Vec<usize> = shard_of.to_vec();
+        peers.sort_unstable();
+        peers.dedup();
+        let mut srcs = Vec::with_capacity(peers.len());
+        for &peer in &peers {
+            let mut cmd = OwnedCmd::default();
+            for i in 0..first {
+                cmd.push(args.get(i));
+            }
+            for (k, &p) in positions.iter().enumerate() {
+                if shard_of[k] == peer {
+                    for i in p..(p + step).min(args.len()) {
+                        cmd.push(args.get(i));
+                    }
+                }
+            }
+            srcs.push(self.run_on(peer, me, spec, db, proto, args, Some(cmd)));
+        }
+        let key_parts = shard_of.iter().map(|s| peers.binary_search(s).expect("peer listed")).collect();
+        self.batch.push_many(kind, srcs, key_parts, proto, skip);
+    }
+
+    /// Runs a connection or server command.
+    async fn run_node_command(&mut self, spec: &'static CommandSpec, args: &Args<'_>, skip: bool) {
+        let start = self.batch.local.len();
+        let flow = commands::run_sync(self, spec, args, start);
+        match flow {
+            Flow::Done => self.batch.push_local(start, skip),
+            Flow::Close => {
+                self.batch.push_local(start, skip);
+                self.close = true;
+            }
+            Flow::NeedsShards => {
+                self.batch.local.truncate(start);
+                self.batch.finish(&self.shard, &mut self.wbuf).await;
+                let wstart = self.wbuf.len();
+                let mut out = std::mem::take(&mut self.wbuf);
+                commands::run_async(self, spec, args, &mut out).await;
+                if skip {
+                    out.truncate(wstart);
+                }
+                self.wbuf = out;
+            }
+        }
+    }
+
+    /// The local reply buffer, for synchronous node commands.
+    pub fn local_out(&mut self) -> &mut Vec<u8> {
+        &mut self.batch.local
+    }
+}
+
+/// An argument shown in an error message: at most 128 bytes, lossy UTF-8.
+fn truncated(b: &[u8]) -> String {
+    String::from_utf8_lossy(&b[..b.len().min(128)]).into_owned()
+}
+
+/// Redis 7.0's unknown-command error, with the first arguments quoted.
+fn unknown_command_error(args: &Args<'_>) -> String {
+    let mut list = String::new();
+    for a in args.iter().skip(1) {
+        if list.len() >= 128 {
+            break;
+        }
+        let room = 128 - list.len();
+        let shown = String::from_utf8_lossy(&a[..a.len().min(room)]).into_owned();
+        list.push_str(&format!("'{shown}' "));
+    }
+    format!("ERR unknown command '{}', with args beginning with: {}", truncated(args.get(0)), list)
+}

@@ -1,0 +1,236 @@
+//! A shard: one glommio executor pinned to one core, owning a disjoint set of slots.
+//!
+//! Each shard has its own [`Core`] (keyspace, slot tables, stats, clients), reached
+//! only from its own thread, so the data path takes no locks. Shards talk through a
+//! full mesh of glommio channels carrying [`Msg`]s: batches of commands to execute
+//! for a connection that lives on another shard, and closures for rare work
+//! (INFO, CLIENT LIST, CONFIG SET, cross-shard RENAME ...).
+//!
+//! Invariants:
+//! - `Core::slot_shard[s] == Core::id` iff `Core::owned.contains(s)`; every shard
+//!   holds the same `slot_shard` table;
+//! - a command touching key k runs on `slot_shard[key_slot(k)]`;
+//! - messages between two shards are delivered in order, so the commands of one
+//!   connection execute on each shard in the order the client sent them.
+
+pub mod msg;
+pub mod stats;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use engine::command::{self, Args, CommandSpec, Ctx};
+use engine::config::EngineConfig;
+use engine::keyspace::Keyspace;
+use engine::resp::{Protocol, Reply};
+use engine::slot::{Slot, SlotSet, SLOT_COUNT};
+use glommio::channels::channel_mesh::Senders;
+
+use crate::clients::Registry;
+use crate::config::Config;
+pub use msg::{BatchReply, ExecBatch, Job, Msg};
+use stats::ShardStats;
+
+/// State shared by all shards: only atomics and immutable data.
+pub struct Shared {
+    /// Set when the node must shut down (SHUTDOWN, SIGTERM, SIGINT).
+    pub shutdown: AtomicBool,
+    /// Next client id (CLIENT ID); ids are unique over the node.
+    pub next_client_id: AtomicU64,
+    /// Clients connected over all shards (maxclients).
+    pub connected_clients: AtomicUsize,
+    /// Number of shards.
+    pub shard_count: usize,
+    /// Random 40-hex-char id of this run (INFO run_id).
+    pub run_id: String,
+    /// When the node started.
+    pub started: Instant,
+    /// The TCP port actually listened on.
+    pub port: u16,
+    /// The CPU each shard is pinned to.
+    pub shard_cpus: Vec<usize>,
+}
+
+/// A shard's private state.
+pub struct Core {
+    /// The keyspace of the slots this shard owns.
+    pub ks: Keyspace,
+    /// Engine settings (copy per shard).
+    pub engine_cfg: EngineConfig,
+    /// Node settings (copy per shard, kept equal by CONFIG SET broadcasts).
+    pub cfg: Config,
+    /// Slots this shard owns.
+    pub owned: SlotSet,
+    /// Owner shard of every slot (same table on every shard).
+    pub slot_shard: Vec<u16>,
+    /// Counters for INFO.
+    pub stats: ShardStats,
+    /// Clients connected to this shard.
+    pub clients: Registry,
+    /// Whether the active expiry cycle runs (DEBUG SET-ACTIVE-EXPIRE).
+    pub active_expire: bool,
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn unix_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Redis's 24-bit LRU clock in seconds.
+pub fn lru_clock(now_ms: u64) -> u32 {
+    ((now_ms / 1000) & ((1 << 24) - 1)) as u32
+}
+
+/// The initial slot→shard table: contiguous ranges, as even as possible.
+pub fn initial_slot_shards(shard_count: usize) -> Vec<u16> {
+    assert!(shard_count >= 1 && shard_count <= SLOT_COUNT);
+    (0..SLOT_COUNT).map(|s| (s * shard_count / SLOT_COUNT) as u16).collect()
+}
+
+impl Core {
+    /// A shard core owning the slots `slot_shard` gives it.
+    pub fn new(id: usize, cfg: Config, slot_shard: Vec<u16>) -> Core {
+        let mut owned = SlotSet::default();
+        for (s, &sh) in slot_shard.iter().enumerate() {
+            if sh as usize == id {
+                owned.insert(s as Slot);
+            }
+        }
+        let engine_cfg = engine_config(&cfg);
+        Core {
+            ks: Keyspace::new(cfg.databases),
+            engine_cfg,
+            cfg,
+            owned,
+            slot_shard,
+            stats: ShardStats::default(),
+            clients: Registry::default(),
+            active_expire: true,
+        }
+    }
+
+    /// The shard that owns `slot`.
+    #[inline]
+    pub fn shard_of(&self, slot: Slot) -> usize {
+        self.slot_shard[slot as usize] as usize
+    }
+
+    /// Executes a keyspace command, appending its reply to `out`, and counts it.
+    pub fn exec(
+        &mut self,
+        spec: &'static CommandSpec,
+        db: usize,
+        proto: Protocol,
+        args: &Args<'_>,
+        out: &mut Vec<u8>,
+    ) {
+        let now_ms = unix_ms();
+        let started = Instant::now();
+        let reply_start = out.len();
+        let mut ctx = Ctx {
+            ks: &mut self.ks,
+            db,
+            now_ms,
+            lru_s: lru_clock(now_ms),
+            out: Reply::new(out, proto),
+            cfg: &self.engine_cfg,
+            stats: &mut self.stats.exec,
+            owned_slots: &self.owned,
+        };
+        command::execute(spec, &mut ctx, args);
+        let failed = out.get(reply_start) == Some(&b'-');
+        self.stats.count_command(spec.name, started.elapsed(), failed);
+        if failed {
+            self.stats.count_error(&out[reply_start..]);
+        }
+    }
+}
+
+/// The engine's part of the configuration.
+pub fn engine_config(cfg: &Config) -> EngineConfig {
+    EngineConfig { proto_max_bulk_len_bytes: cfg.proto_max_bulk_len_bytes }
+}
+
+/// One shard as its tasks see it.
+pub struct Shard {
+    /// The shard's state. Never borrowed across an `.await`.
+    pub core: RefCell<Core>,
+    /// Channels to every shard (including a slot for this one, unused).
+    pub senders: Senders<Msg>,
+    /// Node-wide state.
+    pub shared: Arc<Shared>,
+}
+
+impl Shard {
+    /// This shard's id.
+    pub fn id(&self) -> usize {
+        self.senders.peer_id()
+    }
+
+    /// Runs `f` on every shard (here directly, elsewhere through a message) and
+    /// returns the results in shard order.
+    pub async fn on_all_shards<R, F>(self: &Rc<Self>, f: F) -> Vec<R>
+    where
+        R: Send + 'static,
+        F: Fn(&Shard) -> R + Send + Sync + Clone + 'static,
+    {
+        let mut waits = Vec::with_capacity(self.shared.shard_count);
+        for peer in 0..self.shared.shard_count {
+            waits.push(self.on_shard(peer, f.clone()));
+        }
+        let mut out = Vec::with_capacity(waits.len());
+        for w in waits {
+            out.push(w.await);
+        }
+        out
+    }
+
+    /// Runs `f` on shard `peer` and returns its result. The closure is started
+    /// right away for this shard, or sent as a message to another.
+    pub fn on_shard<R, F>(
+        self: &Rc<Self>,
+        peer: usize,
+        f: F,
+    ) -> impl std::future::Future<Output = R> + 'static
+    where
+        R: Send + 'static,
+        F: FnOnce(&Shard) -> R + Send + 'static,
+    {
+        let (tx, rx) = futures_channel::oneshot::channel();
+        if peer == self.id() {
+            let _ = tx.send(f(self));
+        } else {
+            let msg = Msg::Run(Box::new(move |shard: &Shard| {
+                let _ = tx.send(f(shard));
+            }));
+            // A full channel only delays; a closed one means shutdown.
+            let me = self.clone();
+            glommio::spawn_local(async move {
+                let _ = me.senders.send_to(peer, msg).await;
+            })
+            .detach();
+        }
+        async move { rx.await.expect("a shard dropped a request: it is shutting down") }
+    }
+
+    /// Handles one message from another shard.
+    pub fn handle(&self, msg: Msg) {
+        match msg {
+            Msg::Exec(batch) => {
+                let mut reply = BatchReply { buf: Vec::new(), ends: Vec::with_capacity(batch.jobs.len()) };
+                let mut core = self.core.borrow_mut();
+                core.stats.forwarded_in += batch.jobs.len() as u64;
+                for job in &batch.jobs {
+                    core.exec(job.spec, job.db as usize, job.proto, &job.cmd.args(), &mut reply.buf);
+                    reply.ends.push(reply.buf.len() as u32);
+                }
+                drop(core);
+                let _ = batch.reply.send(reply);
+            }
+            Msg::Run(f) => f(self),
+        }
+    }
+}
