@@ -1,0 +1,592 @@
+//! Differential-test support: send the same command to slotd and to a real
+//! redis-server over raw TCP, read exactly one complete RESP reply from each,
+//! and compare them byte for byte (with a few named normalisations for replies
+//! that legitimately differ: TTL values, KEYS order, SCAN cursors, RANDOMKEY,
+//! OBJECT IDLETIME/FREQ, HELLO). Mismatches are collected with the command,
+//! both replies and the commands that came before, and reported at the end.
+#![allow(dead_code)]
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::fmt::Write as _;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use crate::common::Server;
+
+/// How long to wait for one reply before calling the server stuck.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Commands kept for the "preceding commands" part of a report.
+const HISTORY_LEN: usize = 5;
+/// Bytes of a reply shown in a report before it is cut.
+const SHOW_MAX_BYTES: usize = 400;
+/// Most SCAN calls made for one full iteration.
+const SCAN_MAX_CALLS: usize = 10_000;
+/// Largest bulk length or aggregate count the reader accepts.
+const MAX_LEN: i64 = 1 << 30;
+
+/// One decoded RESP2/RESP3 value.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Resp {
+    /// A line-typed value: `+ - : _ # , (` and its text.
+    Line(u8, Vec<u8>),
+    /// A length-prefixed value: `$ = !`; `None` is the RESP2 null `$-1`.
+    Blob(u8, Option<Vec<u8>>),
+    /// An aggregate: `* % ~ > |` and its elements (a map's keys and values
+    /// flattened; an attribute followed by the value it annotates); `None` is `*-1`.
+    Agg(u8, Option<Vec<Resp>>),
+}
+
+impl Resp {
+    /// True for `-` and `!` errors.
+    pub fn is_error(&self) -> bool {
+        matches!(self, Resp::Line(b'-', _) | Resp::Blob(b'!', _))
+    }
+
+    /// The integer of a `:` reply.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Resp::Line(b':', s) => std::str::from_utf8(s).ok()?.parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// The bytes of a non-null bulk or simple string.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Resp::Blob(b'$', Some(b)) | Resp::Line(b'+', b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// Appends the RESP encoding of `self` to `out`.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        match self {
+            Resp::Line(t, s) => {
+                out.push(*t);
+                out.extend_from_slice(s);
+                out.extend_from_slice(b"\r\n");
+            }
+            Resp::Blob(t, None) => {
+                out.push(*t);
+                out.extend_from_slice(b"-1\r\n");
+            }
+            Resp::Blob(t, Some(b)) => {
+                out.push(*t);
+                out.extend_from_slice(format!("{}\r\n", b.len()).as_bytes());
+                out.extend_from_slice(b);
+                out.extend_from_slice(b"\r\n");
+            }
+            Resp::Agg(t, None) => {
+                out.push(*t);
+                out.extend_from_slice(b"-1\r\n");
+            }
+            Resp::Agg(t, Some(items)) => {
+                let n = match t {
+                    b'%' => items.len() / 2,
+                    // An attribute's count covers its pairs, not the value after them.
+                    b'|' => (items.len() - 1) / 2,
+                    _ => items.len(),
+                };
+                out.push(*t);
+                out.extend_from_slice(format!("{n}\r\n").as_bytes());
+                for i in items {
+                    i.encode(out);
+                }
+            }
+        }
+    }
+}
+
+/// One reply: its exact bytes and what they decode to.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub raw: Vec<u8>,
+    pub value: Resp,
+}
+
+impl Reply {
+    fn from_value(value: Resp) -> Self {
+        let mut raw = Vec::new();
+        value.encode(&mut raw);
+        Reply { raw, value }
+    }
+}
+
+/// Encodes a command as a RESP multibulk request.
+pub fn encode_command(args: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// A raw RESP connection: writes requests, reads one complete reply at a time.
+pub struct RespConn {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl RespConn {
+    /// Connects to 127.0.0.1:`port`.
+    pub fn connect(port: u16) -> io::Result<Self> {
+        let s = TcpStream::connect(("127.0.0.1", port))?;
+        s.set_nodelay(true)?;
+        s.set_read_timeout(Some(REPLY_TIMEOUT))?;
+        Ok(RespConn { reader: BufReader::new(s.try_clone()?), writer: s })
+    }
+
+    /// Sends one command.
+    pub fn send(&mut self, args: &[Vec<u8>]) -> io::Result<()> {
+        self.writer.write_all(&encode_command(args))
+    }
+
+    /// Reads exactly one complete reply (an attribute and the value it
+    /// annotates count as one).
+    pub fn read_reply(&mut self) -> io::Result<Reply> {
+        let mut raw = Vec::new();
+        let value = self.read_value(&mut raw)?;
+        Ok(Reply { raw, value })
+    }
+
+    /// Sends one command and reads its reply.
+    pub fn call(&mut self, args: &[Vec<u8>]) -> io::Result<Reply> {
+        self.send(args)?;
+        self.read_reply()
+    }
+
+    fn read_line(&mut self, raw: &mut Vec<u8>) -> io::Result<(u8, Vec<u8>)> {
+        let start = raw.len();
+        let n = self.reader.read_until(b'\n', raw)?;
+        if n == 0 {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed"));
+        }
+        let line = &raw[start..];
+        if line.len() < 3 || !line.ends_with(b"\r\n") {
+            return Err(bad(format!("malformed line {}", show(line))));
+        }
+        Ok((line[0], line[1..line.len() - 2].to_vec()))
+    }
+
+    fn read_len(text: &[u8]) -> io::Result<i64> {
+        let n: i64 = std::str::from_utf8(text)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| bad(format!("bad length {}", show(text))))?;
+        if !(-1..=MAX_LEN).contains(&n) {
+            return Err(bad(format!("length out of range: {n}")));
+        }
+        Ok(n)
+    }
+
+    fn read_value(&mut self, raw: &mut Vec<u8>) -> io::Result<Resp> {
+        let (t, text) = self.read_line(raw)?;
+        match t {
+            b'+' | b'-' | b':' | b'_' | b'#' | b',' | b'(' => Ok(Resp::Line(t, text)),
+            b'$' | b'=' | b'!' => {
+                let n = Self::read_len(&text)?;
+                if n < 0 {
+                    return Ok(Resp::Blob(t, None));
+                }
+                let start = raw.len();
+                raw.resize(start + n as usize + 2, 0);
+                self.reader.read_exact(&mut raw[start..])?;
+                if !raw.ends_with(b"\r\n") {
+                    return Err(bad("bulk not terminated by CRLF".into()));
+                }
+                Ok(Resp::Blob(t, Some(raw[start..start + n as usize].to_vec())))
+            }
+            b'*' | b'%' | b'~' | b'>' | b'|' => {
+                let n = Self::read_len(&text)?;
+                if n < 0 {
+                    return Ok(Resp::Agg(t, None));
+                }
+                let mut count = if matches!(t, b'%' | b'|') { 2 * n } else { n } as usize;
+                if t == b'|' {
+                    count += 1;
+                }
+                let mut items = Vec::with_capacity(count.min(1024));
+                for _ in 0..count {
+                    items.push(self.read_value(raw)?);
+                }
+                Ok(Resp::Agg(t, Some(items)))
+            }
+            _ => Err(bad(format!("unknown reply type byte {}", show(&[t])))),
+        }
+    }
+}
+
+fn bad(msg: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, msg)
+}
+
+/// Printable form of bytes (escaped like a Rust byte string, cut if long).
+pub fn show(b: &[u8]) -> String {
+    let mut s = String::new();
+    for &c in b {
+        match c {
+            b'\r' => s.push_str("\\r"),
+            b'\n' => s.push_str("\\n"),
+            b'\t' => s.push_str("\\t"),
+            b'\\' => s.push_str("\\\\"),
+            0x20..=0x7e => s.push(c as char),
+            _ => {
+                let _ = write!(s, "\\x{c:02x}");
+            }
+        }
+    }
+    if s.len() > SHOW_MAX_BYTES {
+        format!("{}... ({} bytes)", &s[..SHOW_MAX_BYTES], b.len())
+    } else {
+        s
+    }
+}
+
+/// A command as one might type it in redis-cli (arguments quoted when needed).
+pub fn show_command(args: &[Vec<u8>]) -> String {
+    let mut out = String::new();
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let plain = !a.is_empty() && a.iter().all(|&c| c.is_ascii_graphic() && c != b'"' && c != b'\\');
+        if plain {
+            out.push_str(&String::from_utf8_lossy(a));
+        } else {
+            let _ = write!(out, "\"{}\"", show(a).replace('"', "\\\""));
+        }
+    }
+    if out.len() > SHOW_MAX_BYTES {
+        out.truncate(SHOW_MAX_BYTES);
+        out.push_str("...");
+    }
+    out
+}
+
+/// Splits a corpus line into arguments the way redis-cli does: whitespace
+/// separates, "double quotes" allow spaces and the escapes \n \r \t \" \\ \xHH,
+/// 'single quotes' are literal.
+pub fn split_args(line: &str) -> Result<Vec<Vec<u8>>, String> {
+    let b = line.as_bytes();
+    let mut args = Vec::new();
+    let mut i = 0;
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == b.len() {
+            return Ok(args);
+        }
+        let mut cur = Vec::new();
+        match b[i] {
+            b'"' => {
+                i += 1;
+                loop {
+                    match b.get(i) {
+                        None => return Err(format!("unterminated quotes in {line:?}")),
+                        Some(b'"') => break,
+                        Some(b'\\') => {
+                            let (c, used) = unescape(&b[i + 1..]).ok_or_else(|| format!("bad escape in {line:?}"))?;
+                            cur.push(c);
+                            i += 1 + used;
+                        }
+                        Some(&c) => {
+                            cur.push(c);
+                            i += 1;
+                        }
+                    }
+                }
+                i += 1;
+            }
+            b'\'' => {
+                let end = b[i + 1..].iter().position(|&c| c == b'\'').ok_or_else(|| format!("unterminated quotes in {line:?}"))?;
+                cur.extend_from_slice(&b[i + 1..i + 1 + end]);
+                i += end + 2;
+            }
+            _ => {
+                while i < b.len() && !b[i].is_ascii_whitespace() {
+                    cur.push(b[i]);
+                    i += 1;
+                }
+            }
+        }
+        args.push(cur);
+    }
+}
+
+/// Decodes the escape after a backslash: the byte and how many bytes it used.
+fn unescape(b: &[u8]) -> Option<(u8, usize)> {
+    Some(match *b.first()? {
+        b'n' => (b'\n', 1),
+        b'r' => (b'\r', 1),
+        b't' => (b'\t', 1),
+        b'x' => (u8::from_str_radix(std::str::from_utf8(b.get(1..3)?).ok()?, 16).ok()?, 3),
+        c => (c, 1),
+    })
+}
+
+/// Uppercased command name, plus the subcommand for container commands
+/// (`OBJECT ENCODING`), used to group and normalise.
+pub fn command_name(args: &[Vec<u8>]) -> String {
+    let name = args.first().map(|a| String::from_utf8_lossy(a).to_uppercase()).unwrap_or_default();
+    match (name.as_str(), args.get(1)) {
+        ("OBJECT", Some(sub)) => format!("OBJECT {}", String::from_utf8_lossy(sub).to_uppercase()),
+        _ => name,
+    }
+}
+
+/// Whether two replies to `name` count as the same. Byte-equal replies always
+/// do; otherwise only the named normalisations apply.
+fn equivalent(name: &str, a: &Reply, b: &Reply) -> bool {
+    if a.raw == b.raw {
+        return true;
+    }
+    let close = |tolerance: i64| match (a.value.as_int(), b.value.as_int()) {
+        (Some(x), Some(y)) => x >= 0 && y >= 0 && (x - y).abs() <= tolerance,
+        _ => false,
+    };
+    match name {
+        // The two servers saw the command a few milliseconds apart.
+        "TTL" | "EXPIRETIME" => close(1),
+        "PTTL" | "PEXPIRETIME" => close(1500),
+        "KEYS" => match (&a.value, &b.value) {
+            (Resp::Agg(b'*', Some(x)), Resp::Agg(b'*', Some(y))) => sorted(x) == sorted(y),
+            _ => false,
+        },
+        "RANDOMKEY" => matches!((&a.value, &b.value), (Resp::Blob(b'$', Some(_)), Resp::Blob(b'$', Some(_)))),
+        "OBJECT IDLETIME" | "OBJECT FREQ" => a.value.as_int().is_some() && b.value.as_int().is_some(),
+        "HELLO" => !a.value.is_error() && !b.value.is_error() && a.raw[0] == b.raw[0],
+        _ => false,
+    }
+}
+
+fn sorted(items: &[Resp]) -> Vec<Vec<u8>> {
+    let mut v: Vec<Vec<u8>> = items
+        .iter()
+        .map(|i| {
+            let mut e = Vec::new();
+            i.encode(&mut e);
+            e
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Whether `args` is a SCAN starting a new iteration, which the harness runs to
+/// completion on each server and compares as a set of keys.
+fn is_full_scan(args: &[Vec<u8>]) -> bool {
+    args.len() >= 2 && args[0].eq_ignore_ascii_case(b"scan") && args[1] == b"0"
+}
+
+/// Runs a SCAN from cursor 0 to the end. An error reply is returned as is;
+/// otherwise the result is `*2 0 [sorted distinct keys]`.
+fn full_scan(conn: &mut RespConn, args: &[Vec<u8>]) -> io::Result<Reply> {
+    let mut args = args.to_vec();
+    let mut keys = BTreeSet::new();
+    for _ in 0..SCAN_MAX_CALLS {
+        let r = conn.call(&args)?;
+        let (cursor, batch) = match &r.value {
+            Resp::Agg(b'*', Some(items)) if items.len() == 2 => match (&items[0], &items[1]) {
+                (Resp::Blob(b'$', Some(c)), Resp::Agg(b'*', Some(ks))) => (c.clone(), ks.clone()),
+                _ => return Ok(r),
+            },
+            _ => return Ok(r),
+        };
+        for k in batch {
+            keys.insert(k);
+        }
+        if cursor == b"0" {
+            let list = keys.into_iter().collect();
+            return Ok(Reply::from_value(Resp::Agg(b'*', Some(vec![Resp::Blob(b'$', Some(b"0".to_vec())), Resp::Agg(b'*', Some(list))]))));
+        }
+        args[1] = cursor;
+    }
+    Err(bad(format!("SCAN did not finish in {SCAN_MAX_CALLS} calls")))
+}
+
+/// A command and what redis-server replied, for the report's context.
+struct Past {
+    command: String,
+    redis: String,
+}
+
+/// One difference between the servers, ready to print.
+pub struct Mismatch {
+    /// Command name (see [`command_name`]), used to group.
+    pub name: String,
+    /// The full report.
+    pub text: String,
+}
+
+/// A pair of connections (slotd, redis-server) that gets every command.
+pub struct Differ {
+    slotd: Server,
+    redis: Server,
+    label: String,
+    s: RespConn,
+    r: RespConn,
+    history: VecDeque<Past>,
+    /// Where we are (scenario name, seed), printed with each mismatch.
+    pub context: String,
+    /// Commands compared so far.
+    pub count: usize,
+    /// Mismatches kept in full.
+    pub mismatches: Vec<Mismatch>,
+    /// Mismatch count per command name (all of them, kept or not).
+    pub per_name: HashMap<String, usize>,
+    /// Keep only the first mismatch of each command name in full.
+    pub dedupe: bool,
+}
+
+/// What became of one compared command.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Same,
+    Different,
+}
+
+impl Differ {
+    /// Connects to both servers; `label` names the slotd setup in reports.
+    pub fn new(slotd: Server, redis: Server, label: &str) -> Self {
+        let s = RespConn::connect(slotd.port).expect("connect to slotd");
+        let r = RespConn::connect(redis.port).expect("connect to redis-server");
+        Differ {
+            slotd,
+            redis,
+            label: label.to_string(),
+            s,
+            r,
+            history: VecDeque::new(),
+            context: String::new(),
+            count: 0,
+            mismatches: Vec::new(),
+            per_name: HashMap::new(),
+            dedupe: false,
+        }
+    }
+
+    /// Sends `args` to both servers and compares the replies.
+    pub fn check(&mut self, args: &[Vec<u8>]) -> Outcome {
+        self.count += 1;
+        let name = command_name(args);
+        let (got, want) = self.exchange(args);
+        let same = match (&got, &want) {
+            (Ok(g), Ok(w)) => equivalent(&name, w, g),
+            _ => false,
+        };
+        let want_text = want.as_ref().map_or_else(|e| format!("<{e}>"), |w| show(&w.raw));
+        if !same {
+            let got_text = got.as_ref().map_or_else(|e| format!("<{e}>"), |g| show(&g.raw));
+            self.record(&name, args, &want_text, &got_text);
+            if got.is_err() || want.is_err() {
+                self.reconnect();
+            }
+        }
+        self.remember(args, want_text);
+        if same {
+            Outcome::Same
+        } else {
+            Outcome::Different
+        }
+    }
+
+    /// Sends `args` to both servers and reads the replies without comparing
+    /// them (setup commands whose replies legitimately differ).
+    pub fn unchecked(&mut self, args: &[Vec<u8>]) {
+        let (got, want) = self.exchange(args);
+        if got.is_err() || want.is_err() {
+            self.reconnect();
+        }
+        let want_text = want.map_or_else(|e| format!("<{e}>"), |w| show(&w.raw));
+        self.remember(args, format!("{want_text} (not compared)"));
+    }
+
+    /// Closes both connections and opens fresh ones (database 0, RESP2).
+    pub fn reconnect(&mut self) {
+        if let Ok(Some(st)) = self.slotd.child.try_wait() {
+            self.report_and_panic(&format!("slotd exited ({st})"));
+        }
+        self.s = RespConn::connect(self.slotd.port).expect("reconnect to slotd");
+        self.r = RespConn::connect(self.redis.port).expect("reconnect to redis-server");
+    }
+
+    /// Empties both servers and selects database 0 on both, so that state
+    /// diverged by a mismatch does not cause more.
+    pub fn resync(&mut self) {
+        self.unchecked(&[b"SELECT".to_vec(), b"0".to_vec()]);
+        self.unchecked(&[b"FLUSHALL".to_vec()]);
+    }
+
+    fn exchange(&mut self, args: &[Vec<u8>]) -> (io::Result<Reply>, io::Result<Reply>) {
+        if is_full_scan(args) {
+            return (full_scan(&mut self.s, args), full_scan(&mut self.r, args));
+        }
+        // Write to both before reading either, so the waits overlap.
+        let sent_s = self.s.send(args);
+        let sent_r = self.r.send(args);
+        let got = sent_s.and_then(|_| self.s.read_reply());
+        let want = sent_r.and_then(|_| self.r.read_reply());
+        (got, want)
+    }
+
+    fn remember(&mut self, args: &[Vec<u8>], redis: String) {
+        if self.history.len() == HISTORY_LEN {
+            self.history.pop_front();
+        }
+        self.history.push_back(Past { command: show_command(args), redis });
+    }
+
+    fn record(&mut self, name: &str, args: &[Vec<u8>], want: &str, got: &str) {
+        let seen = self.per_name.entry(name.to_string()).or_insert(0);
+        *seen += 1;
+        if self.dedupe && *seen > 1 {
+            return;
+        }
+        let mut text = String::new();
+        let _ = writeln!(text, "MISMATCH [{}] {} (command #{})", self.label, self.context, self.count);
+        let _ = writeln!(text, "  command: {}", show_command(args));
+        let _ = writeln!(text, "  redis:   {want}");
+        let _ = writeln!(text, "  slotd:   {got}");
+        if !self.history.is_empty() {
+            let _ = writeln!(text, "  preceded by (redis replies):");
+            for p in &self.history {
+                let _ = writeln!(text, "    {}  ->  {}", p.command, p.redis);
+            }
+        }
+        self.mismatches.push(Mismatch { name: name.to_string(), text });
+    }
+
+    /// The whole report: every kept mismatch and the count per command name.
+    pub fn report(&self) -> String {
+        let mut out = String::new();
+        for m in &self.mismatches {
+            out.push_str(&m.text);
+            out.push('\n');
+        }
+        let mut names: Vec<_> = self.per_name.iter().collect();
+        names.sort();
+        let total: usize = self.per_name.values().sum();
+        let _ = writeln!(out, "[{}] {} of {} commands differ; by command:", self.label, total, self.count);
+        for (n, c) in names {
+            let _ = writeln!(out, "  {n}: {c}");
+        }
+        out
+    }
+
+    /// Panics with the report if any command differed.
+    pub fn finish(&self) {
+        if !self.per_name.is_empty() {
+            self.report_and_panic("slotd differs from redis-server");
+        }
+        eprintln!("[{}] all {} commands matched", self.label, self.count);
+    }
+
+    fn report_and_panic(&self, why: &str) -> ! {
+        eprintln!("{}", self.report());
+        panic!("[{}] {why}; see the report above", self.label);
+    }
+}
