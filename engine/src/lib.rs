@@ -11,6 +11,7 @@
 pub mod cmd;
 pub mod command;
 pub mod config;
+pub mod glob;
 pub mod keyspace;
 pub mod num;
 pub mod resp;

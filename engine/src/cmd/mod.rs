@@ -1,6 +1,7 @@
 //! Command families, one file each, and the list the command table is built from.
 
 pub mod connection;
+pub mod introspect;
 pub mod keys;
 pub mod server;
 pub mod string;
@@ -8,5 +9,9 @@ pub mod string;
 use crate::command::CommandSpec;
 
 /// Every family's specs; the command table indexes them.
-pub const FAMILIES: &[&[CommandSpec]] =
-    &[string::COMMANDS, keys::COMMANDS, connection::COMMANDS, server::COMMANDS];
+pub const FAMILIES: &[&[CommandSpec]] = &[
+    string::COMMANDS,
+    keys::COMMANDS,
+    connection::COMMANDS,
+    server::COMMANDS,
+];

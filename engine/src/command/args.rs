@@ -14,7 +14,11 @@ pub struct Args<'a> {
 impl<'a> Args<'a> {
     /// Arguments at `spans` of `buf` (and of `scratch` for unescaped inline words).
     pub fn new(buf: &'a [u8], scratch: &'a [u8], spans: &'a [Span]) -> Self {
-        Args { buf, scratch, spans }
+        Args {
+            buf,
+            scratch,
+            spans,
+        }
     }
 
     /// Number of arguments, the command name included.
@@ -37,13 +41,25 @@ impl<'a> Args<'a> {
 
     /// Iterates over all arguments.
     pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
-        self.spans.iter().map(|&s| arg_bytes(self.buf, self.scratch, s))
+        self.spans
+            .iter()
+            .map(|&s| arg_bytes(self.buf, self.scratch, s))
     }
 
     /// True when argument `i` equals `word`, ignoring ASCII case.
     #[inline]
     pub fn is(&self, i: usize, word: &str) -> bool {
         self.get(i).eq_ignore_ascii_case(word.as_bytes())
+    }
+
+    /// The arguments from index `from` on, as a command of their own (the
+    /// command nested in `COMMAND GETKEYS get key`).
+    pub fn tail(&self, from: usize) -> Args<'a> {
+        Args {
+            buf: self.buf,
+            scratch: self.scratch,
+            spans: &self.spans[from.min(self.spans.len())..],
+        }
     }
 
     /// Copies the arguments into an owned command.
@@ -66,7 +82,10 @@ pub struct OwnedCmd {
 impl OwnedCmd {
     /// An empty command with room for `args` arguments of `bytes` bytes in all.
     pub fn with_capacity(args: usize, bytes: usize) -> Self {
-        OwnedCmd { data: Vec::with_capacity(bytes), spans: Vec::with_capacity(args) }
+        OwnedCmd {
+            data: Vec::with_capacity(bytes),
+            spans: Vec::with_capacity(args),
+        }
     }
 
     /// A command made of `parts`.
