@@ -12,8 +12,6 @@ pub struct EngineConfig {
 
 impl Default for EngineConfig {
     fn default() -> Self {
-        EngineConfig {
-            proto_max_bulk_len_bytes: 512 * 1024 * 1024,
-        }
+        EngineConfig { proto_max_bulk_len_bytes: 512 * 1024 * 1024 }
     }
 }

@@ -41,10 +41,7 @@ pub const ACL_CATEGORIES: &[&str] = &[
 
 /// Bit of ACL category `name` (any case) in [`acl_categories`], if it exists.
 fn acl_category_bit(name: &[u8]) -> Option<u32> {
-    ACL_CATEGORIES
-        .iter()
-        .position(|c| c.as_bytes().eq_ignore_ascii_case(name))
-        .map(|i| 1 << i)
+    ACL_CATEGORIES.iter().position(|c| c.as_bytes().eq_ignore_ascii_case(name)).map(|i| 1 << i)
 }
 
 /// The ACL categories of a command as a bit set over [`ACL_CATEGORIES`]: those
@@ -146,9 +143,7 @@ const COMMAND_HELP: &[&str] = &[
 pub fn help_reply(container: &[u8], lines: &[&str], out: &mut Reply<'_>) {
     out.array(lines.len() + 3);
     let name = String::from_utf8_lossy(container).to_ascii_uppercase();
-    out.simple(&format!(
-        "{name} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"
-    ));
+    out.simple(&format!("{name} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
     for line in lines {
         out.simple(line);
     }
@@ -253,11 +248,7 @@ fn list(args: &Args<'_>, out: &mut Reply<'_>) {
 /// found with its key specs.
 fn getkeys(args: &Args<'_>, out: &mut Reply<'_>, with_flags: bool) {
     let cmd = args.tail(2);
-    let Some(spec) = (if cmd.is_empty() {
-        None
-    } else {
-        lookup_args(&cmd)
-    }) else {
+    let Some(spec) = (if cmd.is_empty() { None } else { lookup_args(&cmd) }) else {
         return out.error("ERR Invalid command specified");
     };
     let specs = spec.key_specs.as_slice();
@@ -371,32 +362,17 @@ fn write_key_spec(ks: &KeySpec, out: &mut Reply<'_>) {
     out.map(2);
     out.bulk(b"type");
     match ks.find {
-        FindKeys::Range {
-            lastkey,
-            keystep,
-            limit,
-        } => {
+        FindKeys::Range { lastkey, keystep, limit } => {
             out.bulk(b"range");
             out.bulk(b"spec");
-            write_int_map(
-                out,
-                &[("lastkey", lastkey), ("keystep", keystep), ("limit", limit)],
-            );
+            write_int_map(out, &[("lastkey", lastkey), ("keystep", keystep), ("limit", limit)]);
         }
-        FindKeys::Keynum {
-            keynumidx,
-            firstkey,
-            keystep,
-        } => {
+        FindKeys::Keynum { keynumidx, firstkey, keystep } => {
             out.bulk(b"keynum");
             out.bulk(b"spec");
             write_int_map(
                 out,
-                &[
-                    ("keynumidx", keynumidx),
-                    ("firstkey", firstkey),
-                    ("keystep", keystep),
-                ],
+                &[("keynumidx", keynumidx), ("firstkey", firstkey), ("keystep", keystep)],
             );
         }
     }
@@ -473,11 +449,8 @@ fn write_args(args: &[Arg], out: &mut Reply<'_>) {
             ArgKind::Key(i) => Some(i),
             _ => None,
         };
-        let strings = [
-            ("token", a.token),
-            ("since", a.since),
-            ("deprecated_since", a.deprecated_since),
-        ];
+        let strings =
+            [("token", a.token), ("since", a.since), ("deprecated_since", a.deprecated_since)];
         let n = 2
             + key_spec_index.is_some() as usize
             + strings.iter().filter(|(_, v)| !v.is_empty()).count()

@@ -15,10 +15,7 @@ fn run(proto: Protocol, args: &[&str]) -> String {
 #[test]
 fn count_and_all() {
     let n = table::all().len();
-    assert_eq!(
-        run(Protocol::Resp2, &["command", "count"]),
-        format!(":{n}\r\n")
-    );
+    assert_eq!(run(Protocol::Resp2, &["command", "count"]), format!(":{n}\r\n"));
     let all = run(Protocol::Resp2, &["COMMAND"]);
     assert!(all.starts_with(&format!("*{n}\r\n*10\r\n")));
     assert_eq!(all, run(Protocol::Resp2, &["command", "info"]));
@@ -29,10 +26,7 @@ fn list_all_and_by_category() {
     let all = run(Protocol::Resp2, &["command", "list"]);
     assert!(all.contains("$6\r\nclient\r\n$14\r\nclient|getname\r\n"));
     assert!(all.contains("$3\r\nget\r\n"));
-    let conn = run(
-        Protocol::Resp2,
-        &["command", "list", "filterby", "aclcat", "CONNECTION"],
-    );
+    let conn = run(Protocol::Resp2, &["command", "list", "filterby", "aclcat", "CONNECTION"]);
     assert!(conn.contains("$4\r\nping\r\n") && conn.contains("$11\r\nclient|list\r\n"));
     assert!(!conn.contains("$3\r\nget\r\n") && !conn.contains("$6\r\nclient\r\n"));
 }
@@ -60,25 +54,15 @@ fn every_spec_is_well_formed() {
     for spec in table::all() {
         for s in std::iter::once(*spec).chain(spec.subcommands) {
             for cat in s.acl {
-                assert!(
-                    ACL_CATEGORIES.contains(cat),
-                    "{}: unknown ACL category {cat}",
-                    s.name
-                );
+                assert!(ACL_CATEGORIES.contains(cat), "{}: unknown ACL category {cat}", s.name);
             }
             assert!(s.arity != 0, "{}: arity 0", s.name);
         }
         for sub in spec.subcommands {
             assert!(sub.subcommands.is_empty());
-            let (container, _) = sub
-                .name
-                .split_once('|')
-                .expect("subcommand named container|sub");
+            let (container, _) = sub.name.split_once('|').expect("subcommand named container|sub");
             assert_eq!(container, spec.name);
-            assert_eq!(
-                lookup_full(sub.name.as_bytes()).map(|s| s.name),
-                Some(sub.name)
-            );
+            assert_eq!(lookup_full(sub.name.as_bytes()).map(|s| s.name), Some(sub.name));
         }
     }
 }
@@ -221,18 +205,12 @@ fn docs_shutdown() {
 
 #[test]
 fn docs_unknown_resp3() {
-    assert_eq!(
-        run(Protocol::Resp3, &["COMMAND", "DOCS", "nosuch"]),
-        "%0\r\n"
-    );
+    assert_eq!(run(Protocol::Resp3, &["COMMAND", "DOCS", "nosuch"]), "%0\r\n");
 }
 
 #[test]
 fn docs_unknown() {
-    assert_eq!(
-        run(Protocol::Resp2, &["COMMAND", "DOCS", "nosuch"]),
-        "*0\r\n"
-    );
+    assert_eq!(run(Protocol::Resp2, &["COMMAND", "DOCS", "nosuch"]), "*0\r\n");
 }
 
 #[test]
@@ -253,19 +231,13 @@ fn unknown_subcommand() {
 
 #[test]
 fn getkeys_get() {
-    assert_eq!(
-        run(Protocol::Resp2, &["COMMAND", "GETKEYS", "get", "k"]),
-        "*1\r\n$1\r\nk\r\n"
-    );
+    assert_eq!(run(Protocol::Resp2, &["COMMAND", "GETKEYS", "get", "k"]), "*1\r\n$1\r\nk\r\n");
 }
 
 #[test]
 fn getkeys_set() {
     assert_eq!(
-        run(
-            Protocol::Resp2,
-            &["COMMAND", "GETKEYS", "SET", "k", "v", "EX", "10"]
-        ),
+        run(Protocol::Resp2, &["COMMAND", "GETKEYS", "SET", "k", "v", "EX", "10"]),
         "*1\r\n$1\r\nk\r\n"
     );
 }
@@ -329,10 +301,7 @@ fn getkeys_wrong_arity_min() {
 #[test]
 fn list_pattern() {
     assert_eq!(
-        run(
-            Protocol::Resp2,
-            &["COMMAND", "LIST", "FILTERBY", "PATTERN", "client|l*"]
-        ),
+        run(Protocol::Resp2, &["COMMAND", "LIST", "FILTERBY", "PATTERN", "client|l*"]),
         "*1\r\n$11\r\nclient|list\r\n"
     );
 }
@@ -340,10 +309,7 @@ fn list_pattern() {
 #[test]
 fn list_pattern_nocase() {
     assert_eq!(
-        run(
-            Protocol::Resp2,
-            &["COMMAND", "LIST", "FILTERBY", "pattern", "CONFIG|RESET*"]
-        ),
+        run(Protocol::Resp2, &["COMMAND", "LIST", "FILTERBY", "pattern", "CONFIG|RESET*"]),
         "*1\r\n$16\r\nconfig|resetstat\r\n"
     );
 }
@@ -351,32 +317,20 @@ fn list_pattern_nocase() {
 #[test]
 fn list_unknown_aclcat() {
     assert_eq!(
-        run(
-            Protocol::Resp2,
-            &["COMMAND", "LIST", "FILTERBY", "ACLCAT", "nosuch"]
-        ),
+        run(Protocol::Resp2, &["COMMAND", "LIST", "FILTERBY", "ACLCAT", "nosuch"]),
         "*0\r\n"
     );
 }
 
 #[test]
 fn list_module() {
-    assert_eq!(
-        run(
-            Protocol::Resp2,
-            &["COMMAND", "LIST", "FILTERBY", "MODULE", "x"]
-        ),
-        "*0\r\n"
-    );
+    assert_eq!(run(Protocol::Resp2, &["COMMAND", "LIST", "FILTERBY", "MODULE", "x"]), "*0\r\n");
 }
 
 #[test]
 fn list_syntax_error() {
     assert_eq!(
-        run(
-            Protocol::Resp2,
-            &["COMMAND", "LIST", "FILTERBY", "foo", "x"]
-        ),
+        run(Protocol::Resp2, &["COMMAND", "LIST", "FILTERBY", "foo", "x"]),
         "-ERR syntax error\r\n"
     );
 }
@@ -384,18 +338,12 @@ fn list_syntax_error() {
 #[test]
 fn list_syntax_error_extra() {
     assert_eq!(
-        run(
-            Protocol::Resp2,
-            &["COMMAND", "LIST", "FILTERBY", "aclcat", "x", "y"]
-        ),
+        run(Protocol::Resp2, &["COMMAND", "LIST", "FILTERBY", "aclcat", "x", "y"]),
         "-ERR syntax error\r\n"
     );
 }
 
 #[test]
 fn list_syntax_error_word() {
-    assert_eq!(
-        run(Protocol::Resp2, &["COMMAND", "LIST", "foo"]),
-        "-ERR syntax error\r\n"
-    );
+    assert_eq!(run(Protocol::Resp2, &["COMMAND", "LIST", "foo"]), "-ERR syntax error\r\n");
 }

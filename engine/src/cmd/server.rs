@@ -63,10 +63,7 @@ const CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
             "Get the values of configuration parameters",
             "O(N) when N is the number of configuration parameters provided",
         )
-        .history(&[(
-            "7.0.0",
-            "Added the ability to pass multiple pattern parameters in one call",
-        )])
+        .history(&[("7.0.0", "Added the ability to pass multiple pattern parameters in one call")])
         .args(&[Arg::block("parameter", &[Arg::string("parameter")]).multiple()]),
     CommandSpec::node("config|help", 2, LOADING | STALE).doc(
         "server",
@@ -94,27 +91,19 @@ const CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
             "Set configuration parameters to the given values",
             "O(N) when N is the number of configuration parameters provided",
         )
-        .history(&[(
-            "7.0.0",
-            "Added the ability to set multiple parameters in one call.",
-        )])
-        .args(&[Arg::block(
-            "parameter_value",
-            &[Arg::string("parameter"), Arg::string("value")],
-        )
-        .multiple()]),
+        .history(&[("7.0.0", "Added the ability to set multiple parameters in one call.")])
+        .args(&[Arg::block("parameter_value", &[Arg::string("parameter"), Arg::string("value")])
+            .multiple()]),
 ];
 
 /// COMMAND subcommands (executed by [`super::introspect::command`]).
 const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
-    CommandSpec::node("command|count", 2, LOADING | STALE)
-        .acl(&["connection"])
-        .doc(
-            "server",
-            "2.8.13",
-            "Get total number of Redis commands",
-            "O(1)",
-        ),
+    CommandSpec::node("command|count", 2, LOADING | STALE).acl(&["connection"]).doc(
+        "server",
+        "2.8.13",
+        "Get total number of Redis commands",
+        "O(1)",
+    ),
     CommandSpec::node("command|docs", -2, LOADING | STALE)
         .acl(&["connection"])
         .tips(&["nondeterministic_output_order"])
@@ -125,30 +114,24 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
             "O(N) where N is the number of commands to look up",
         )
         .args(&[Arg::string("command-name").optional().multiple()]),
-    CommandSpec::node("command|getkeys", -4, LOADING | STALE)
-        .acl(&["connection"])
-        .doc(
-            "server",
-            "2.8.13",
-            "Extract keys given a full Redis command",
-            "O(N) where N is the number of arguments to the command",
-        ),
-    CommandSpec::node("command|getkeysandflags", -4, LOADING | STALE)
-        .acl(&["connection"])
-        .doc(
-            "server",
-            "7.0.0",
-            "Extract keys and access flags given a full Redis command",
-            "O(N) where N is the number of arguments to the command",
-        ),
-    CommandSpec::node("command|help", 2, LOADING | STALE)
-        .acl(&["connection"])
-        .doc(
-            "server",
-            "5.0.0",
-            "Show helpful text about the different subcommands",
-            "O(1)",
-        ),
+    CommandSpec::node("command|getkeys", -4, LOADING | STALE).acl(&["connection"]).doc(
+        "server",
+        "2.8.13",
+        "Extract keys given a full Redis command",
+        "O(N) where N is the number of arguments to the command",
+    ),
+    CommandSpec::node("command|getkeysandflags", -4, LOADING | STALE).acl(&["connection"]).doc(
+        "server",
+        "7.0.0",
+        "Extract keys and access flags given a full Redis command",
+        "O(N) where N is the number of arguments to the command",
+    ),
+    CommandSpec::node("command|help", 2, LOADING | STALE).acl(&["connection"]).doc(
+        "server",
+        "5.0.0",
+        "Show helpful text about the different subcommands",
+        "O(1)",
+    ),
     CommandSpec::node("command|info", -2, LOADING | STALE)
         .acl(&["connection"])
         .tips(&["nondeterministic_output_order"])
@@ -158,10 +141,7 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
             "Get array of specific Redis command details, or all when no argument is given.",
             "O(N) where N is the number of commands to look up",
         )
-        .history(&[(
-            "7.0.0",
-            "Allowed to be called with no argument to get info on all commands.",
-        )])
+        .history(&[("7.0.0", "Allowed to be called with no argument to get info on all commands.")])
         .args(&[Arg::string("command-name").optional().multiple()]),
     CommandSpec::node("command|list", -2, LOADING | STALE)
         .acl(&["connection"])

@@ -22,11 +22,8 @@ pub mod arg_flags {
     pub const MULTIPLE_TOKEN: u32 = 1 << 2;
 
     /// Flag names in the order Redis prints them.
-    pub const NAMES: &[(u32, &str)] = &[
-        (OPTIONAL, "optional"),
-        (MULTIPLE, "multiple"),
-        (MULTIPLE_TOKEN, "multiple_token"),
-    ];
+    pub const NAMES: &[(u32, &str)] =
+        &[(OPTIONAL, "optional"), (MULTIPLE, "multiple"), (MULTIPLE_TOKEN, "multiple_token")];
 }
 
 /// What an argument is.
@@ -82,14 +79,7 @@ pub struct Arg {
 /// Builders, usable in `const` tables: `Arg::integer("seconds").token("EX").optional()`.
 impl Arg {
     const fn new(name: &'static str, kind: ArgKind) -> Arg {
-        Arg {
-            name,
-            kind,
-            token: "",
-            since: "",
-            deprecated_since: "",
-            flags: 0,
-        }
+        Arg { name, kind, token: "", since: "", deprecated_since: "", flags: 0 }
     }
     /// A string argument.
     pub const fn string(name: &'static str) -> Arg {

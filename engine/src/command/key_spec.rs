@@ -56,10 +56,7 @@ pub enum BeginSearch {
     /// At a fixed argument index.
     Index(i32),
     /// Just after `keyword`, searched from `startfrom` (from the end if negative).
-    Keyword {
-        keyword: &'static str,
-        startfrom: i32,
-    },
+    Keyword { keyword: &'static str, startfrom: i32 },
 }
 
 /// How the keys are found from where the search began.
@@ -67,18 +64,10 @@ pub enum BeginSearch {
 pub enum FindKeys {
     /// Keys up to `lastkey` (relative to the first key; from the end if negative),
     /// every `keystep`; with a `limit`, only `1/limit` of the remaining arguments.
-    Range {
-        lastkey: i32,
-        keystep: i32,
-        limit: i32,
-    },
+    Range { lastkey: i32, keystep: i32, limit: i32 },
     /// The count of keys is the argument at `keynumidx`; the first key is
     /// `firstkey` arguments after the search began.
-    Keynum {
-        keynumidx: i32,
-        firstkey: i32,
-        keystep: i32,
-    },
+    Keynum { keynumidx: i32, firstkey: i32, keystep: i32 },
 }
 
 /// One key spec of a command.
@@ -100,11 +89,7 @@ impl KeySpec {
             notes: "",
             flags,
             begin: BeginSearch::Index(first),
-            find: FindKeys::Range {
-                lastkey,
-                keystep,
-                limit: 0,
-            },
+            find: FindKeys::Range { lastkey, keystep, limit: 0 },
         }
     }
 
@@ -116,16 +101,7 @@ impl KeySpec {
         keystep: i32,
         flags: u32,
     ) -> KeySpec {
-        KeySpec {
-            notes: "",
-            flags,
-            begin,
-            find: FindKeys::Keynum {
-                keynumidx,
-                firstkey,
-                keystep,
-            },
-        }
+        KeySpec { notes: "", flags, begin, find: FindKeys::Keynum { keynumidx, firstkey, keystep } }
     }
 
     /// Keys found after `keyword`, searched from `startfrom`.
@@ -135,12 +111,7 @@ impl KeySpec {
         find: FindKeys,
         flags: u32,
     ) -> KeySpec {
-        KeySpec {
-            notes: "",
-            flags,
-            begin: BeginSearch::Keyword { keyword, startfrom },
-            find,
-        }
+        KeySpec { notes: "", flags, begin: BeginSearch::Keyword { keyword, startfrom }, find }
     }
 
     /// Sets the notes.
@@ -152,10 +123,7 @@ impl KeySpec {
     /// True when the spec is a plain range from a fixed index (a legacy
     /// first/last/step triple can express it).
     pub const fn is_plain_range(&self) -> bool {
-        matches!(
-            (self.begin, self.find),
-            (BeginSearch::Index(_), FindKeys::Range { .. })
-        )
+        matches!((self.begin, self.find), (BeginSearch::Index(_), FindKeys::Range { .. }))
     }
 }
 
@@ -209,11 +177,7 @@ pub fn find_keys(specs: &[KeySpec], args: &Args<'_>) -> Option<Vec<KeyRef>> {
             }
         };
         let (first, last, step) = match spec.find {
-            FindKeys::Range {
-                lastkey,
-                keystep,
-                limit,
-            } => {
+            FindKeys::Range { lastkey, keystep, limit } => {
                 let last = if lastkey >= 0 {
                     first + lastkey as i64
                 } else if limit == 0 {
@@ -223,11 +187,7 @@ pub fn find_keys(specs: &[KeySpec], args: &Args<'_>) -> Option<Vec<KeyRef>> {
                 };
                 (first, last, keystep)
             }
-            FindKeys::Keynum {
-                keynumidx,
-                firstkey,
-                keystep,
-            } => {
+            FindKeys::Keynum { keynumidx, firstkey, keystep } => {
                 let idx = first + keynumidx as i64;
                 if idx < 0 || idx >= argc {
                     return None;
@@ -245,10 +205,7 @@ pub fn find_keys(specs: &[KeySpec], args: &Args<'_>) -> Option<Vec<KeyRef>> {
         }
         let mut i = first;
         while i <= last {
-            keys.push(KeyRef {
-                pos: i as usize,
-                flags: spec.flags,
-            });
+            keys.push(KeyRef { pos: i as usize, flags: spec.flags });
             i += step as i64;
         }
     }
@@ -265,9 +222,7 @@ fn find_keyword(args: &Args<'_>, keyword: &str, startfrom: i32) -> Option<i64> {
     if startfrom > 0 {
         (startfrom as i64..argc - 1).find(hit)
     } else {
-        (2..=(argc + startfrom as i64).min(argc - 1))
-            .rev()
-            .find(hit)
+        (2..=(argc + startfrom as i64).min(argc - 1)).rev().find(hit)
     }
 }
 
@@ -288,23 +243,15 @@ mod tests {
         let get = [KeySpec::range(1, 0, 1, key_flags::RO)];
         assert_eq!(positions(&get, "get a"), Some(vec![1]));
         assert_eq!(positions(&get, "get"), None);
-        let smove = [
-            KeySpec::range(1, 0, 1, key_flags::RW),
-            KeySpec::range(2, 0, 1, key_flags::RW),
-        ];
+        let smove =
+            [KeySpec::range(1, 0, 1, key_flags::RW), KeySpec::range(2, 0, 1, key_flags::RW)];
         assert_eq!(positions(&smove, "smove a b m"), Some(vec![1, 2]));
     }
 
     #[test]
     fn keynum() {
         // EVAL script numkeys key ...: the count is at 2, keys start at 3.
-        let eval = [KeySpec::keynum(
-            BeginSearch::Index(2),
-            0,
-            1,
-            1,
-            key_flags::RW,
-        )];
+        let eval = [KeySpec::keynum(BeginSearch::Index(2), 0, 1, 1, key_flags::RW)];
         assert_eq!(positions(&eval, "eval s 2 a b c"), Some(vec![3, 4]));
         assert_eq!(positions(&eval, "eval s 0"), None);
         assert_eq!(positions(&eval, "eval s 3 a b"), None);
@@ -318,32 +265,18 @@ mod tests {
         let xread = [KeySpec::keyword(
             "STREAMS",
             1,
-            FindKeys::Range {
-                lastkey: -1,
-                keystep: 1,
-                limit: 2,
-            },
+            FindKeys::Range { lastkey: -1, keystep: 1, limit: 2 },
             key_flags::RO,
         )];
-        assert_eq!(
-            positions(&xread, "xread count 1 streams a b 0 0"),
-            Some(vec![4, 5])
-        );
+        assert_eq!(positions(&xread, "xread count 1 streams a b 0 0"), Some(vec![4, 5]));
         assert_eq!(positions(&xread, "xread count 1"), Some(vec![]));
         // Searching backwards, as MIGRATE ... KEYS k1 k2 does.
         let migrate = [KeySpec::keyword(
             "KEYS",
             -2,
-            FindKeys::Range {
-                lastkey: -1,
-                keystep: 1,
-                limit: 0,
-            },
+            FindKeys::Range { lastkey: -1, keystep: 1, limit: 0 },
             key_flags::RW,
         )];
-        assert_eq!(
-            positions(&migrate, "migrate h p  0 5 keys a b"),
-            Some(vec![7, 8])
-        );
+        assert_eq!(positions(&migrate, "migrate h p  0 5 keys a b"), Some(vec![7, 8]));
     }
 }

@@ -109,17 +109,9 @@ pub struct KeyRange {
 
 impl KeyRange {
     /// No keys.
-    pub const NONE: KeyRange = KeyRange {
-        first: 0,
-        last: 0,
-        step: 0,
-    };
+    pub const NONE: KeyRange = KeyRange { first: 0, last: 0, step: 0 };
     /// One key, the first argument.
-    pub const FIRST: KeyRange = KeyRange {
-        first: 1,
-        last: 1,
-        step: 1,
-    };
+    pub const FIRST: KeyRange = KeyRange { first: 1, last: 1, step: 1 };
 
     /// Positions of the keys in a command of `argc` arguments.
     pub fn positions(&self, argc: usize) -> impl Iterator<Item = usize> {
@@ -208,11 +200,7 @@ impl CommandSpec {
             key_specs: legacy_key_spec(keys, flags),
             tips: &[],
             exec: Exec::Keyspace(f),
-            route: if keys.first > 0 {
-                Route::Keys(None)
-            } else {
-                Route::AllShards(Combine::AllOk)
-            },
+            route: if keys.first > 0 { Route::Keys(None) } else { Route::AllShards(Combine::AllOk) },
             doc: Doc::new("generic", "1.0.0", "", ""),
             subcommands: &[],
         }
@@ -349,11 +337,7 @@ const fn legacy_key_spec(keys: KeyRange, cmd_flags: u32) -> KeySpecs {
     } else {
         key_flags::RW | key_flags::UPDATE
     };
-    let lastkey = if keys.last < 0 {
-        keys.last
-    } else {
-        keys.last - keys.first
-    };
+    let lastkey = if keys.last < 0 { keys.last } else { keys.last - keys.first };
     KeySpecs::One(KeySpec::range(keys.first, lastkey, keys.step, key_flags))
 }
 
@@ -363,25 +347,13 @@ mod tests {
 
     #[test]
     fn key_positions() {
-        let mset = KeyRange {
-            first: 1,
-            last: -1,
-            step: 2,
-        };
+        let mset = KeyRange { first: 1, last: -1, step: 2 };
         assert_eq!(mset.positions(5).collect::<Vec<_>>(), vec![1, 3]);
-        let del = KeyRange {
-            first: 1,
-            last: -1,
-            step: 1,
-        };
+        let del = KeyRange { first: 1, last: -1, step: 1 };
         assert_eq!(del.positions(4).collect::<Vec<_>>(), vec![1, 2, 3]);
         assert_eq!(KeyRange::NONE.positions(3).count(), 0);
         assert_eq!(KeyRange::FIRST.positions(3).collect::<Vec<_>>(), vec![1]);
-        let rename = KeyRange {
-            first: 1,
-            last: 2,
-            step: 1,
-        };
+        let rename = KeyRange { first: 1, last: 2, step: 1 };
         assert_eq!(rename.positions(3).collect::<Vec<_>>(), vec![1, 2]);
     }
 }

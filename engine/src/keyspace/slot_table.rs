@@ -47,12 +47,7 @@ pub struct Entry {
 impl Entry {
     /// A persistent entry.
     pub fn new(key: &[u8], value: Value, lru_s: u32) -> Entry {
-        Entry {
-            key: SmallBytes::new(key),
-            value,
-            expire_at_ms: 0,
-            lru_s,
-        }
+        Entry { key: SmallBytes::new(key), value, expire_at_ms: 0, lru_s }
     }
 
     /// The expiry time in Unix milliseconds, if any.
@@ -107,8 +102,7 @@ impl SlotTable {
     /// The entry for `key`, mutable. The expiry cannot be changed through it.
     #[inline]
     pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        self.map
-            .find_mut(key_hash(key), |e| e.key.as_bytes() == key)
+        self.map.find_mut(key_hash(key), |e| e.key.as_bytes() == key)
     }
 
     /// Inserts `entry` with expiry `expire_at_ms` (0 = none), replacing and
@@ -120,10 +114,11 @@ impl SlotTable {
         }
         let hash = key_hash(entry.key.as_bytes());
         let key = entry.key.clone();
-        let old = match self
-            .map
-            .entry(hash, |e| e.key == key, |e| key_hash(e.key.as_bytes()))
-        {
+        let old = match self.map.entry(
+            hash,
+            |e| e.key == key,
+            |e| key_hash(e.key.as_bytes()),
+        ) {
             hashbrown::hash_table::Entry::Occupied(mut o) => {
                 Some(std::mem::replace(o.get_mut(), entry))
             }
@@ -142,10 +137,7 @@ impl SlotTable {
 
     /// Removes and returns the entry for `key`.
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
-        match self
-            .map
-            .find_entry(key_hash(key), |e| e.key.as_bytes() == key)
-        {
+        match self.map.find_entry(key_hash(key), |e| e.key.as_bytes() == key) {
             Ok(o) => {
                 let (e, _) = o.remove();
                 if e.expire_at_ms != 0 {
@@ -160,10 +152,7 @@ impl SlotTable {
     /// Sets (`Some`) or clears (`None`) the expiry of `key`. Returns false when the
     /// key is absent.
     pub fn set_expire(&mut self, key: &[u8], expire_at_ms: Option<u64>) -> bool {
-        let Some(e) = self
-            .map
-            .find_mut(key_hash(key), |e| e.key.as_bytes() == key)
-        else {
+        let Some(e) = self.map.find_mut(key_hash(key), |e| e.key.as_bytes() == key) else {
             return false;
         };
         let new = expire_at_ms.unwrap_or(0);
