@@ -39,7 +39,7 @@ pub const ACL_CATEGORIES: &[&str] = &[
     "scripting",
 ];
 
-/// Bit of ACL category `name` (any case) in [`acl_categories`], if it exists.
+/// Bit of ACL category `name` (any case) in the sets [`acl_categories`] returns.
 fn acl_category_bit(name: &[u8]) -> Option<u32> {
     ACL_CATEGORIES.iter().position(|c| c.as_bytes().eq_ignore_ascii_case(name)).map(|i| 1 << i)
 }
