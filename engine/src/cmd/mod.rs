@@ -1,6 +1,7 @@
 //! Command families, one file each, and the list the command table is built from.
 
 pub mod connection;
+pub mod introspect;
 pub mod keys;
 pub mod server;
 pub mod string;

@@ -197,6 +197,7 @@ impl Conn {
             c.last_interaction = std::time::Instant::now();
             (c.db, c.proto)
         };
+        self.wait_for_pause(spec).await;
         let skip = self.take_skip();
         match (spec.exec, spec.route) {
             (Exec::Node, _) => self.run_node_command(spec, args, skip).await,
@@ -240,6 +241,29 @@ impl Conn {
             }
             (Exec::Keyspace(_), Route::Node) => {
                 unreachable!("keyspace command {} routed as a node command", spec.name)
+            }
+        }
+    }
+
+    /// Holds the command while a CLIENT PAUSE covers it (CLIENT UNPAUSE itself and
+    /// other non-pausable commands pass). Earlier replies are sent first.
+    async fn wait_for_pause(&mut self, spec: &'static CommandSpec) {
+        let pausable = |p: &crate::shard::Pause| {
+            let write = spec.has(flags::WRITE) || spec.has(flags::MAY_REPLICATE);
+            !matches!(spec.name, "client|unpause" | "client|pause") && (!p.writes_only || write)
+        };
+        let mut flushed = false;
+        loop {
+            let pause = self.shard.core.borrow().pause;
+            match pause {
+                Some(p) if pausable(&p) && crate::shard::unix_ms() < p.until_ms => {
+                    if !flushed {
+                        self.batch.finish(&self.shard, &mut self.wbuf).await;
+                        flushed = true;
+                    }
+                    glommio::timer::sleep(std::time::Duration::from_millis(5)).await;
+                }
+                _ => return,
             }
         }
     }
@@ -310,13 +334,15 @@ impl Conn {
 
     /// Runs a connection or server command.
     async fn run_node_command(&mut self, spec: &'static CommandSpec, args: &Args<'_>, skip: bool) {
+        let started = std::time::Instant::now();
         let start = self.batch.local.len();
         let flow = commands::run_sync(self, spec, args, start);
-        match flow {
-            Flow::Done => self.batch.push_local(start, skip),
-            Flow::Close => {
+        let failed = match flow {
+            Flow::Done | Flow::Close => {
+                let failed = self.batch.local.get(start) == Some(&b'-');
                 self.batch.push_local(start, skip);
-                self.close = true;
+                self.close |= matches!(flow, Flow::Close);
+                failed
             }
             Flow::NeedsShards => {
                 self.batch.local.truncate(start);
@@ -324,12 +350,15 @@ impl Conn {
                 let wstart = self.wbuf.len();
                 let mut out = std::mem::take(&mut self.wbuf);
                 commands::run_async(self, spec, args, &mut out).await;
+                let failed = out.get(wstart) == Some(&b'-');
                 if skip {
                     out.truncate(wstart);
                 }
                 self.wbuf = out;
+                failed
             }
-        }
+        };
+        self.shard.core.borrow_mut().stats.count_command(spec.name, started.elapsed(), failed);
     }
 
     /// The local reply buffer, for synchronous node commands.
