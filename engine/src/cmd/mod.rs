@@ -5,6 +5,12 @@ pub mod introspect;
 pub mod keys;
 pub mod server;
 pub mod string;
+mod string_incr;
+mod string_range;
+#[cfg(test)]
+mod string_tests;
+#[cfg(test)]
+pub(crate) mod test_util;
 
 use crate::command::CommandSpec;
 
