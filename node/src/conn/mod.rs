@@ -225,7 +225,10 @@ impl Conn {
                     positions.iter().map(|&p| core.shard_of(key_slot(args.get(p)))).collect()
                 };
                 let target = shard_of.first().copied().unwrap_or(me);
-                if shard_of.iter().all(|&s| s == target) {
+                // Incomplete key groups (MSET k v k) get the command's own error.
+                let step = spec.keys.step.max(1) as usize;
+                let whole_groups = positions.last().map_or(true, |&p| p + step <= args.len());
+                if shard_of.iter().all(|&s| s == target) || !whole_groups {
                     let src = self.run_on(target, me, spec, db, proto, args, None);
                     self.batch.push_remote(src, skip);
                 } else if let Some(kind) = split {
