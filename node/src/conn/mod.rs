@@ -61,6 +61,10 @@ pub async fn serve(shard: Rc<Shard>, mut stream: TcpStream, client: Rc<RefCell<C
                 rend -= rstart;
                 rstart = 0;
             }
+            if rend == 0 && rbuf.len() > 4 * READ_CHUNK_BYTES {
+                // A big request is done: give its buffer back.
+                rbuf = vec![0; READ_CHUNK_BYTES];
+            }
             if rbuf.len() - rend < READ_CHUNK_BYTES / 2 {
                 let grown = (rbuf.len() * 2).max(rend + READ_CHUNK_BYTES);
                 rbuf.resize(grown, 0);
@@ -140,10 +144,12 @@ impl Conn {
         }
     }
 
-    /// Writes an error reply as the next command's reply.
+    /// Writes an error reply as the next command's reply, counting it in INFO
+    /// errorstats.
     pub fn reply_error(&mut self, msg: &str) {
         let start = self.batch.local.len();
         Reply::new(&mut self.batch.local, self.client.borrow().proto).error(msg);
+        self.shard.core.borrow_mut().stats.count_error(&self.batch.local[start..]);
         self.batch.push_local(start, false);
     }
 
@@ -342,7 +348,7 @@ impl Conn {
         let flow = commands::run_sync(self, spec, args, start);
         let failed = match flow {
             Flow::Done | Flow::Close => {
-                let failed = self.batch.local.get(start) == Some(&b'-');
+                let failed = error_head(&self.batch.local[start..]);
                 self.batch.push_local(start, skip);
                 self.close |= matches!(flow, Flow::Close);
                 failed
@@ -353,7 +359,7 @@ impl Conn {
                 let wstart = self.wbuf.len();
                 let mut out = std::mem::take(&mut self.wbuf);
                 commands::run_async(self, spec, args, &mut out).await;
-                let failed = out.get(wstart) == Some(&b'-');
+                let failed = error_head(&out[wstart..]);
                 if skip {
                     out.truncate(wstart);
                 }
@@ -361,13 +367,22 @@ impl Conn {
                 failed
             }
         };
-        self.shard.core.borrow_mut().stats.count_command(spec.name, started.elapsed(), failed);
+        let mut core = self.shard.core.borrow_mut();
+        core.stats.count_command(spec.name, started.elapsed(), failed.is_some());
+        if let Some(head) = failed {
+            core.stats.count_error(&head);
+        }
     }
 
     /// The local reply buffer, for synchronous node commands.
     pub fn local_out(&mut self) -> &mut Vec<u8> {
         &mut self.batch.local
     }
+}
+
+/// The first bytes of `reply` when it is an error (enough for its code).
+fn error_head(reply: &[u8]) -> Option<Vec<u8>> {
+    (reply.first() == Some(&b'-')).then(|| reply[..reply.len().min(64)].to_vec())
 }
 
 /// An argument shown in an error message: at most 128 bytes, lossy UTF-8.
