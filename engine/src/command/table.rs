@@ -3,7 +3,7 @@
 //! Families declare their specs in `crate::cmd`; this module indexes them once
 //! by lower-case name (and subcommands by container and name).
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 use std::sync::OnceLock;
 
 use super::args::Args;
