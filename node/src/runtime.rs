@@ -129,6 +129,7 @@ pub fn run(cfg: Config) -> Result<(), String> {
         shard_count,
         run_id: crate::random_hex(40),
         started: Instant::now(),
+        started_unix_s: unix_ms() / 1000,
         port: cfg.port,
         shard_cpus: shard_cpus.clone(),
     });

@@ -1,9 +1,16 @@
 //! Command families, one file each, and the list the command table is built from.
 
 pub mod connection;
+pub mod introspect;
 pub mod keys;
 pub mod server;
 pub mod string;
+mod string_incr;
+mod string_range;
+#[cfg(test)]
+mod string_tests;
+#[cfg(test)]
+pub(crate) mod test_util;
 
 use crate::command::CommandSpec;
 
