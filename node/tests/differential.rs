@@ -124,31 +124,69 @@ impl Rng {
 
 /// The key space: plain keys, and keys sharing a hash tag (same slot).
 const KEYS: &[&str] = &[
-    "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "n", "f", "s", "{t}a", "{t}b", "{t}c", "{t}d", "{u}a", "{u}b",
-    "{u}c", "x:1", "x:2",
+    "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "n", "f", "s", "{t}a", "{t}b", "{t}c", "{t}d",
+    "{u}a", "{u}b", "{u}c", "x:1", "x:2",
 ];
 
 /// Values worth storing: integers at the edges, floats, text, binary, and
 /// lengths around the embstr/raw boundary (44 bytes).
 const VALUES: &[&str] = &[
-    "", "v", "hello", "hello world", "0", "1", "-1", "42", "10000", "10001", "-9223372036854775808",
-    "9223372036854775807", "9223372036854775808", "1.5", "-0.25", "3e2", "1e308", "inf", "nan", " 1", "1 ",
-    "01", "+1", "-0", "0x10", "abc", "\0\u{7f}\r\n", "12345678901234567890123456789012345678901234",
-    "123456789012345678901234567890123456789012345", "ohmytext", "mynewtext",
+    "",
+    "v",
+    "hello",
+    "hello world",
+    "0",
+    "1",
+    "-1",
+    "42",
+    "10000",
+    "10001",
+    "-9223372036854775808",
+    "9223372036854775807",
+    "9223372036854775808",
+    "1.5",
+    "-0.25",
+    "3e2",
+    "1e308",
+    "inf",
+    "nan",
+    " 1",
+    "1 ",
+    "01",
+    "+1",
+    "-0",
+    "0x10",
+    "abc",
+    "\0\u{7f}\r\n",
+    "12345678901234567890123456789012345678901234",
+    "123456789012345678901234567890123456789012345",
+    "ohmytext",
+    "mynewtext",
 ];
 
 /// Integer arguments: mostly small, sometimes at the edges or not integers.
 const BAD_INTS: &[&str] = &[
-    "abc", "1.5", "", " 1", "1 ", "+1", "01", "9223372036854775807", "-9223372036854775808",
-    "9223372036854775808", "-9223372036854775809", "0x10",
+    "abc",
+    "1.5",
+    "",
+    " 1",
+    "1 ",
+    "+1",
+    "01",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "0x10",
 ];
 
 const FLOATS: &[&str] = &[
-    "1.5", "-2", "0.1", "0.2", "1e3", "-1e-3", "3.0", "10", "5.0e3", "17", "-0.0001", "1e17", "2.5e-10",
-    "inf", "-inf", "nan", "abc", "1e400", "", "0x10", " 1", "1.", ".5", "1e308",
+    "1.5", "-2", "0.1", "0.2", "1e3", "-1e-3", "3.0", "10", "5.0e3", "17", "-0.0001", "1e17",
+    "2.5e-10", "inf", "-inf", "nan", "abc", "1e400", "", "0x10", " 1", "1.", ".5", "1e308",
 ];
 
-const PATTERNS: &[&str] = &["*", "k*", "{t}*", "*a", "?1", "k[0-3]", "x:?", "[^k]*", "nomatch", "*\\*"];
+const PATTERNS: &[&str] =
+    &["*", "k*", "{t}*", "*a", "?1", "k[0-3]", "x:?", "[^k]*", "nomatch", "*\\*"];
 
 /// Generates random commands. Expiry times are chosen so that replies are
 /// deterministic: nothing expires during a run (or it is in the past and
@@ -263,7 +301,8 @@ impl Gen {
         for _ in 0..self.rng.below(3) {
             c.push(self.rng.pick(&["NX", "XX", "GT", "LT", "gt", "FOO"]).into());
         }
-        let compares = c[3..].iter().any(|o| o.eq_ignore_ascii_case("gt") || o.eq_ignore_ascii_case("lt"));
+        let compares =
+            c[3..].iter().any(|o| o.eq_ignore_ascii_case("gt") || o.eq_ignore_ascii_case("lt"));
         (c, compares && !absolute)
     }
 
@@ -281,7 +320,9 @@ impl Gen {
                     c.push("WITHMATCHLEN".into());
                 }
             }
-            2 if self.rng.chance(30) => c.push(self.rng.pick(&["LEN", "IDX", "FOO", "MINMATCHLEN"]).into()),
+            2 if self.rng.chance(30) => {
+                c.push(self.rng.pick(&["LEN", "IDX", "FOO", "MINMATCHLEN"]).into())
+            }
             _ => {}
         }
         c
@@ -337,22 +378,38 @@ impl Gen {
             350..=379 => vec!["APPEND".into(), self.key(), self.value()],
             380..=399 => vec!["STRLEN".into(), self.key()],
             400..=429 => vec![self.rng.pick(&["INCR", "DECR"]).into(), self.key()],
-            430..=459 => vec![self.rng.pick(&["INCRBY", "DECRBY"]).into(), self.key(), self.int(-1000, 1000)],
+            430..=459 => {
+                vec![self.rng.pick(&["INCRBY", "DECRBY"]).into(), self.key(), self.int(-1000, 1000)]
+            }
             460..=489 => vec!["INCRBYFLOAT".into(), self.key(), self.rng.pick(FLOATS).into()],
             490..=519 => {
-                vec![self.rng.pick(&["GETRANGE", "SUBSTR"]).into(), self.key(), self.int(-60, 60), self.int(-60, 60)]
+                vec![
+                    self.rng.pick(&["GETRANGE", "SUBSTR"]).into(),
+                    self.key(),
+                    self.int(-60, 60),
+                    self.int(-60, 60),
+                ]
             }
             520..=549 => {
                 let off = if self.rng.chance(95) { self.int(0, 100) } else { "536870912".into() };
                 vec!["SETRANGE".into(), self.key(), off, self.value()]
             }
             550..=569 => self.lcs(),
-            570..=609 => [vec![self.rng.pick(&["DEL", "UNLINK", "EXISTS", "TOUCH"]).to_string()], self.keys(4)].concat(),
+            570..=609 => [
+                vec![self.rng.pick(&["DEL", "UNLINK", "EXISTS", "TOUCH"]).to_string()],
+                self.keys(4),
+            ]
+            .concat(),
             610..=629 => vec!["TYPE".into(), self.key()],
             630..=679 => return self.expire(),
-            680..=719 => vec![self.rng.pick(&["TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME"]).into(), self.key()],
+            680..=719 => vec![
+                self.rng.pick(&["TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME"]).into(),
+                self.key(),
+            ],
             720..=739 => vec!["PERSIST".into(), self.key()],
-            740..=769 => vec![self.rng.pick(&["RENAME", "RENAMENX"]).into(), self.key(), self.key()],
+            740..=769 => {
+                vec![self.rng.pick(&["RENAME", "RENAMENX"]).into(), self.key(), self.key()]
+            }
             770..=794 => {
                 let mut c = vec!["COPY".into(), self.key(), self.key()];
                 if self.rng.chance(40) {
@@ -367,7 +424,11 @@ impl Gen {
             795..=809 => vec!["MOVE".into(), self.key(), self.db()],
             810..=814 => vec!["SWAPDB".into(), self.db(), self.db()],
             815..=839 => vec!["OBJECT".into(), "ENCODING".into(), self.key()],
-            840..=844 => vec!["OBJECT".into(), self.rng.pick(&["IDLETIME", "FREQ", "NOSUCH"]).into(), self.key()],
+            840..=844 => vec![
+                "OBJECT".into(),
+                self.rng.pick(&["IDLETIME", "FREQ", "NOSUCH"]).into(),
+                self.key(),
+            ],
             845..=869 => vec!["SELECT".into(), self.db()],
             870..=884 => vec!["DBSIZE".into()],
             885..=899 => vec!["KEYS".into(), self.rng.pick(PATTERNS).into()],
@@ -447,6 +508,17 @@ fn random_one_shard() {
 #[test]
 fn random_two_shards() {
     let mut d = differ(2);
+    run_random(&mut d);
+    d.finish();
+}
+
+/// The harness itself: redis-server against redis-server must agree on every
+/// command, which shows that the corpus, the generator and the normalisations
+/// leave nothing to timing or chance.
+#[test]
+fn harness_is_deterministic_redis_against_redis() {
+    let mut d = Differ::new(redis_server(&[]), redis_server(&[]), "redis vs redis");
+    run_corpus(&mut d);
     run_random(&mut d);
     d.finish();
 }

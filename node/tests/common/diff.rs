@@ -252,7 +252,8 @@ pub fn show_command(args: &[Vec<u8>]) -> String {
         if i > 0 {
             out.push(' ');
         }
-        let plain = !a.is_empty() && a.iter().all(|&c| c.is_ascii_graphic() && c != b'"' && c != b'\\');
+        let plain =
+            !a.is_empty() && a.iter().all(|&c| c.is_ascii_graphic() && c != b'"' && c != b'\\');
         if plain {
             out.push_str(&String::from_utf8_lossy(a));
         } else {
@@ -289,7 +290,8 @@ pub fn split_args(line: &str) -> Result<Vec<Vec<u8>>, String> {
                         None => return Err(format!("unterminated quotes in {line:?}")),
                         Some(b'"') => break,
                         Some(b'\\') => {
-                            let (c, used) = unescape(&b[i + 1..]).ok_or_else(|| format!("bad escape in {line:?}"))?;
+                            let (c, used) = unescape(&b[i + 1..])
+                                .ok_or_else(|| format!("bad escape in {line:?}"))?;
                             cur.push(c);
                             i += 1 + used;
                         }
@@ -302,7 +304,10 @@ pub fn split_args(line: &str) -> Result<Vec<Vec<u8>>, String> {
                 i += 1;
             }
             b'\'' => {
-                let end = b[i + 1..].iter().position(|&c| c == b'\'').ok_or_else(|| format!("unterminated quotes in {line:?}"))?;
+                let end = b[i + 1..]
+                    .iter()
+                    .position(|&c| c == b'\'')
+                    .ok_or_else(|| format!("unterminated quotes in {line:?}"))?;
                 cur.extend_from_slice(&b[i + 1..i + 1 + end]);
                 i += end + 2;
             }
@@ -356,8 +361,12 @@ fn equivalent(name: &str, a: &Reply, b: &Reply) -> bool {
             (Resp::Agg(b'*', Some(x)), Resp::Agg(b'*', Some(y))) => sorted(x) == sorted(y),
             _ => false,
         },
-        "RANDOMKEY" => matches!((&a.value, &b.value), (Resp::Blob(b'$', Some(_)), Resp::Blob(b'$', Some(_)))),
-        "OBJECT IDLETIME" | "OBJECT FREQ" => a.value.as_int().is_some() && b.value.as_int().is_some(),
+        "RANDOMKEY" => {
+            matches!((&a.value, &b.value), (Resp::Blob(b'$', Some(_)), Resp::Blob(b'$', Some(_))))
+        }
+        "OBJECT IDLETIME" | "OBJECT FREQ" => {
+            a.value.as_int().is_some() && b.value.as_int().is_some()
+        }
         "HELLO" => !a.value.is_error() && !b.value.is_error() && a.raw[0] == b.raw[0],
         _ => false,
     }
@@ -401,7 +410,10 @@ fn full_scan(conn: &mut RespConn, args: &[Vec<u8>]) -> io::Result<Reply> {
         }
         if cursor == b"0" {
             let list = keys.into_iter().collect();
-            return Ok(Reply::from_value(Resp::Agg(b'*', Some(vec![Resp::Blob(b'$', Some(b"0".to_vec())), Resp::Agg(b'*', Some(list))]))));
+            return Ok(Reply::from_value(Resp::Agg(
+                b'*',
+                Some(vec![Resp::Blob(b'$', Some(b"0".to_vec())), Resp::Agg(b'*', Some(list))]),
+            )));
         }
         args[1] = cursor;
     }
@@ -434,6 +446,9 @@ pub struct Differ {
     pub context: String,
     /// Commands compared so far.
     pub count: usize,
+    /// Of those, how many redis-server answered with an error (a sanity
+    /// check on the generator's mix of valid and invalid commands).
+    pub errors: usize,
     /// Mismatches kept in full.
     pub mismatches: Vec<Mismatch>,
     /// Mismatch count per command name (all of them, kept or not).
@@ -463,6 +478,7 @@ impl Differ {
             history: VecDeque::new(),
             context: String::new(),
             count: 0,
+            errors: 0,
             mismatches: Vec::new(),
             per_name: HashMap::new(),
             dedupe: false,
@@ -478,6 +494,9 @@ impl Differ {
             (Ok(g), Ok(w)) => equivalent(&name, w, g),
             _ => false,
         };
+        if want.as_ref().is_ok_and(|w| w.value.is_error()) {
+            self.errors += 1;
+        }
         let want_text = want.as_ref().map_or_else(|e| format!("<{e}>"), |w| show(&w.raw));
         if !same {
             let got_text = got.as_ref().map_or_else(|e| format!("<{e}>"), |g| show(&g.raw));
@@ -547,7 +566,8 @@ impl Differ {
             return;
         }
         let mut text = String::new();
-        let _ = writeln!(text, "MISMATCH [{}] {} (command #{})", self.label, self.context, self.count);
+        let _ =
+            writeln!(text, "MISMATCH [{}] {} (command #{})", self.label, self.context, self.count);
         let _ = writeln!(text, "  command: {}", show_command(args));
         let _ = writeln!(text, "  redis:   {want}");
         let _ = writeln!(text, "  slotd:   {got}");
@@ -570,7 +590,11 @@ impl Differ {
         let mut names: Vec<_> = self.per_name.iter().collect();
         names.sort();
         let total: usize = self.per_name.values().sum();
-        let _ = writeln!(out, "[{}] {} of {} commands differ; by command:", self.label, total, self.count);
+        let _ = writeln!(
+            out,
+            "[{}] {} of {} commands differ ({} redis errors); by command:",
+            self.label, total, self.count, self.errors
+        );
         for (n, c) in names {
             let _ = writeln!(out, "  {n}: {c}");
         }
@@ -582,7 +606,10 @@ impl Differ {
         if !self.per_name.is_empty() {
             self.report_and_panic("slotd differs from redis-server");
         }
-        eprintln!("[{}] all {} commands matched", self.label, self.count);
+        eprintln!(
+            "[{}] all {} commands matched ({} of them errors)",
+            self.label, self.count, self.errors
+        );
     }
 
     fn report_and_panic(&self, why: &str) -> ! {
