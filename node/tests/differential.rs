@@ -465,24 +465,42 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     }
 }
 
-/// Runs the random stream; after each mismatch both servers are flushed.
-fn run_random(d: &mut Differ) {
+/// Most commands in one pipelined write in [`run_random`]'s pipelined mode.
+const MAX_PIPELINE: usize = 32;
+
+/// Runs the random stream, one command at a time or (`pipelined`) in
+/// pipelines of 1 to [`MAX_PIPELINE`] commands, which lets slotd execute
+/// commands for different shards concurrently; their replies must still be
+/// what sequential execution gives. After a mismatch both servers are flushed.
+fn run_random(d: &mut Differ, pipelined: bool) {
     let seed = env_or("SLOTD_DIFF_SEED", DEFAULT_SEED);
     let count = env_or("SLOTD_DIFF_COUNT", DEFAULT_COUNT);
     let now_s = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
     let mut g = Gen { rng: Rng(seed), now_s };
+    let mode = if pipelined { "random pipelines" } else { "random stream" };
     d.dedupe = true;
     d.resync();
-    for i in 0..count {
-        let (c, pause) = g.mutated_command();
-        if pause {
-            std::thread::sleep(Duration::from_millis(2));
+    let mut step = 0;
+    while step < count {
+        let batch = if pipelined { 1 + g.rng.below(MAX_PIPELINE) } else { 1 };
+        let mut cmds = Vec::with_capacity(batch);
+        while cmds.len() < batch {
+            let (c, pause) = g.mutated_command();
+            // A pipeline has no pauses, and SCAN is iterated interactively.
+            if pipelined && (pause || c[0] == "SCAN") {
+                continue;
+            }
+            if pause {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            cmds.push(c.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>());
         }
-        d.context = format!("random stream SLOTD_DIFF_SEED={seed} step {i}");
-        let args: Vec<Vec<u8>> = c.iter().map(|s| s.as_bytes().to_vec()).collect();
-        if d.check(&args) == Outcome::Different {
+        d.context = format!("{mode} SLOTD_DIFF_SEED={seed} step {step}");
+        let outcome = if pipelined { d.check_pipeline(&cmds) } else { d.check(&cmds[0]) };
+        step += batch;
+        if outcome == Outcome::Different {
             if d.per_name.values().sum::<usize>() >= MAX_RANDOM_MISMATCHES {
-                eprintln!("[random] stopping at step {i}: {MAX_RANDOM_MISMATCHES} mismatches");
+                eprintln!("[{mode}] stopping at step {step}: {MAX_RANDOM_MISMATCHES} mismatches");
                 break;
             }
             d.resync();
@@ -490,7 +508,7 @@ fn run_random(d: &mut Differ) {
     }
     // A final look at everything that is left, database by database.
     for db in 0..3 {
-        d.context = format!("random stream SLOTD_DIFF_SEED={seed}, final state of db {db}");
+        d.context = format!("{mode} SLOTD_DIFF_SEED={seed}, final state of db {db}");
         d.check(&cmd(&["SELECT", &db.to_string()]));
         d.check(&cmd(&["DBSIZE"]));
         d.check(&cmd(&["KEYS", "*"]));
@@ -501,14 +519,21 @@ fn run_random(d: &mut Differ) {
 #[test]
 fn random_one_shard() {
     let mut d = differ(1);
-    run_random(&mut d);
+    run_random(&mut d, false);
     d.finish();
 }
 
 #[test]
 fn random_two_shards() {
     let mut d = differ(2);
-    run_random(&mut d);
+    run_random(&mut d, false);
+    d.finish();
+}
+
+#[test]
+fn random_pipelines_two_shards() {
+    let mut d = differ(2);
+    run_random(&mut d, true);
     d.finish();
 }
 
@@ -519,6 +544,7 @@ fn random_two_shards() {
 fn harness_is_deterministic_redis_against_redis() {
     let mut d = Differ::new(redis_server(&[]), redis_server(&[]), "redis vs redis");
     run_corpus(&mut d);
-    run_random(&mut d);
+    run_random(&mut d, false);
+    run_random(&mut d, true);
     d.finish();
 }

@@ -219,6 +219,10 @@ impl RespConn {
     }
 }
 
+fn clone_err(e: &io::Error) -> io::Error {
+    io::Error::new(e.kind(), e.to_string())
+}
+
 fn bad(msg: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, msg)
 }
@@ -487,9 +491,40 @@ impl Differ {
 
     /// Sends `args` to both servers and compares the replies.
     pub fn check(&mut self, args: &[Vec<u8>]) -> Outcome {
+        let (got, want) = self.exchange(args);
+        self.judge(args, got, want)
+    }
+
+    /// Sends all of `cmds` to both servers in one write each (a pipeline),
+    /// then compares the replies in order. Stops at a broken connection.
+    pub fn check_pipeline(&mut self, cmds: &[Vec<Vec<u8>>]) -> Outcome {
+        let request: Vec<u8> = cmds.iter().flat_map(|c| encode_command(c)).collect();
+        let sent_s = self.s.writer.write_all(&request);
+        let sent_r = self.r.writer.write_all(&request);
+        let mut outcome = Outcome::Same;
+        for c in cmds {
+            let got = sent_s.as_ref().map_err(clone_err).and_then(|_| self.s.read_reply());
+            let want = sent_r.as_ref().map_err(clone_err).and_then(|_| self.r.read_reply());
+            let broken = got.is_err() || want.is_err();
+            if self.judge(c, got, want) == Outcome::Different {
+                outcome = Outcome::Different;
+            }
+            if broken {
+                break;
+            }
+        }
+        outcome
+    }
+
+    /// Compares the two replies to `args`, recording a mismatch.
+    fn judge(
+        &mut self,
+        args: &[Vec<u8>],
+        got: io::Result<Reply>,
+        want: io::Result<Reply>,
+    ) -> Outcome {
         self.count += 1;
         let name = command_name(args);
-        let (got, want) = self.exchange(args);
         let same = match (&got, &want) {
             (Ok(g), Ok(w)) => equivalent(&name, w, g),
             _ => false,
