@@ -4,13 +4,15 @@
 //! - [`slot`]: CRC16 hash slots with hash tags;
 //! - [`keyspace`]: per-slot tables of keys, values and expiry;
 //! - [`command`]: the execution context, arguments and the command table;
-//! - [`cmd`]: the command families (strings, keys, ...), one file each.
+//! - [`cmd`]: the command families (strings, keys, ...), one file each;
+//! - [`glob`]: Redis's glob-style pattern matching (KEYS, SCAN MATCH).
 //!
 //! The node crate moves bytes between sockets and shards and calls into this crate.
 
 pub mod cmd;
 pub mod command;
 pub mod config;
+pub mod glob;
 pub mod keyspace;
 pub mod num;
 pub mod resp;
