@@ -45,7 +45,11 @@ pub fn fmt_g(v: f64, precision: usize) -> String {
     debug_assert!(v.is_finite());
     let p = precision.max(1);
     if v == 0.0 {
-        return if v.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if v.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     // Scientific form with p significant digits tells the decimal exponent after
     // rounding, which is what %g uses to choose between the two styles.

@@ -2,7 +2,11 @@
 
 use crate::command::{flags::*, Args, Combine, CommandSpec, Ctx, KeyRange};
 
-const ALL_KEYS: KeyRange = KeyRange { first: 1, last: -1, step: 1 };
+const ALL_KEYS: KeyRange = KeyRange {
+    first: 1,
+    last: -1,
+    step: 1,
+};
 
 /// Specs of the generic key family.
 pub const COMMANDS: &[CommandSpec] = &[
@@ -13,7 +17,12 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec::keyspace("dbsize", 1, READONLY | FAST, KeyRange::NONE, dbsize)
         .acl(&["keyspace"])
         .all_shards(Combine::SumInt)
-        .doc("server", "1.0.0", "Return the number of keys in the selected database", "O(1)"),
+        .doc(
+            "server",
+            "1.0.0",
+            "Return the number of keys in the selected database",
+            "O(1)",
+        ),
 ];
 
 fn del(ctx: &mut Ctx<'_>, args: &Args<'_>) {

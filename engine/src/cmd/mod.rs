@@ -8,5 +8,9 @@ pub mod string;
 use crate::command::CommandSpec;
 
 /// Every family's specs; the command table indexes them.
-pub const FAMILIES: &[&[CommandSpec]] =
-    &[string::COMMANDS, keys::COMMANDS, connection::COMMANDS, server::COMMANDS];
+pub const FAMILIES: &[&[CommandSpec]] = &[
+    string::COMMANDS,
+    keys::COMMANDS,
+    connection::COMMANDS,
+    server::COMMANDS,
+];

@@ -33,6 +33,7 @@ fn get(ctx: &mut Ctx<'_>, args: &Args<'_>) {
 
 fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) {
     let lru = ctx.lru_s;
-    ctx.db().set(args.get(1), Value::from_bytes(args.get(2)), None, lru);
+    ctx.db()
+        .set(args.get(1), Value::from_bytes(args.get(2)), None, lru);
     ctx.out.ok();
 }

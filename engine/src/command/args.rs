@@ -14,7 +14,11 @@ pub struct Args<'a> {
 impl<'a> Args<'a> {
     /// Arguments at `spans` of `buf` (and of `scratch` for unescaped inline words).
     pub fn new(buf: &'a [u8], scratch: &'a [u8], spans: &'a [Span]) -> Self {
-        Args { buf, scratch, spans }
+        Args {
+            buf,
+            scratch,
+            spans,
+        }
     }
 
     /// Number of arguments, the command name included.
@@ -37,7 +41,9 @@ impl<'a> Args<'a> {
 
     /// Iterates over all arguments.
     pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
-        self.spans.iter().map(|&s| arg_bytes(self.buf, self.scratch, s))
+        self.spans
+            .iter()
+            .map(|&s| arg_bytes(self.buf, self.scratch, s))
     }
 
     /// True when argument `i` equals `word`, ignoring ASCII case.
@@ -66,7 +72,10 @@ pub struct OwnedCmd {
 impl OwnedCmd {
     /// An empty command with room for `args` arguments of `bytes` bytes in all.
     pub fn with_capacity(args: usize, bytes: usize) -> Self {
-        OwnedCmd { data: Vec::with_capacity(bytes), spans: Vec::with_capacity(args) }
+        OwnedCmd {
+            data: Vec::with_capacity(bytes),
+            spans: Vec::with_capacity(args),
+        }
     }
 
     /// A command made of `parts`.

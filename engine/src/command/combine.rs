@@ -35,15 +35,18 @@ pub fn combine(
         }
         Combine::AllOk => reply.ok(),
         Combine::Concat => {
-            let elems: Vec<(usize, &[u8])> = parts.iter().filter_map(|p| array_elements(p)).collect();
+            let elems: Vec<(usize, &[u8])> =
+                parts.iter().filter_map(|p| array_elements(p)).collect();
             reply.array(elems.iter().map(|e| e.0).sum());
             for (_, bytes) in elems {
                 out.extend_from_slice(bytes);
             }
         }
         Combine::ArrayByKey => {
-            let mut cursors: Vec<&[u8]> =
-                parts.iter().map(|p| array_elements(p).map_or(&[][..], |e| e.1)).collect();
+            let mut cursors: Vec<&[u8]> = parts
+                .iter()
+                .map(|p| array_elements(p).map_or(&[][..], |e| e.1))
+                .collect();
             out.push(b'*');
             push_i64(out, key_parts.len() as i64);
             out.extend_from_slice(b"\r\n");
@@ -55,8 +58,10 @@ pub fn combine(
             }
         }
         Combine::RandomNonNull => {
-            let non_null: Vec<&&[u8]> =
-                parts.iter().filter(|p| !matches!(&p[..], b"$-1\r\n" | b"_\r\n")).collect();
+            let non_null: Vec<&&[u8]> = parts
+                .iter()
+                .filter(|p| !matches!(&p[..], b"$-1\r\n" | b"_\r\n"))
+                .collect();
             if non_null.is_empty() {
                 reply.null();
             } else {
@@ -78,19 +83,42 @@ mod tests {
 
     #[test]
     fn merges() {
-        assert_eq!(run(Combine::SumInt, &[b":2\r\n", b":3\r\n"], &[]), b":5\r\n");
-        assert_eq!(run(Combine::AllOk, &[b"+OK\r\n", b"+OK\r\n"], &[]), b"+OK\r\n");
         assert_eq!(
-            run(Combine::Concat, &[b"*1\r\n$1\r\na\r\n", b"*0\r\n", b"*1\r\n$1\r\nb\r\n"], &[]),
+            run(Combine::SumInt, &[b":2\r\n", b":3\r\n"], &[]),
+            b":5\r\n"
+        );
+        assert_eq!(
+            run(Combine::AllOk, &[b"+OK\r\n", b"+OK\r\n"], &[]),
+            b"+OK\r\n"
+        );
+        assert_eq!(
+            run(
+                Combine::Concat,
+                &[b"*1\r\n$1\r\na\r\n", b"*0\r\n", b"*1\r\n$1\r\nb\r\n"],
+                &[]
+            ),
             b"*2\r\n$1\r\na\r\n$1\r\nb\r\n"
         );
         // MGET a b c with a, c on part 0 and b on part 1.
         assert_eq!(
-            run(Combine::ArrayByKey, &[b"*2\r\n$1\r\nA\r\n$-1\r\n", b"*1\r\n$1\r\nB\r\n"], &[0, 1, 0]),
+            run(
+                Combine::ArrayByKey,
+                &[b"*2\r\n$1\r\nA\r\n$-1\r\n", b"*1\r\n$1\r\nB\r\n"],
+                &[0, 1, 0]
+            ),
             b"*3\r\n$1\r\nA\r\n$1\r\nB\r\n$-1\r\n"
         );
-        assert_eq!(run(Combine::RandomNonNull, &[b"$-1\r\n", b"$1\r\nk\r\n"], &[]), b"$1\r\nk\r\n");
-        assert_eq!(run(Combine::RandomNonNull, &[b"$-1\r\n", b"$-1\r\n"], &[]), b"$-1\r\n");
-        assert_eq!(run(Combine::SumInt, &[b":2\r\n", b"-ERR x\r\n"], &[]), b"-ERR x\r\n");
+        assert_eq!(
+            run(Combine::RandomNonNull, &[b"$-1\r\n", b"$1\r\nk\r\n"], &[]),
+            b"$1\r\nk\r\n"
+        );
+        assert_eq!(
+            run(Combine::RandomNonNull, &[b"$-1\r\n", b"$-1\r\n"], &[]),
+            b"$-1\r\n"
+        );
+        assert_eq!(
+            run(Combine::SumInt, &[b":2\r\n", b"-ERR x\r\n"], &[]),
+            b"-ERR x\r\n"
+        );
     }
 }

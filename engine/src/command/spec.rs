@@ -107,9 +107,17 @@ pub struct KeyRange {
 
 impl KeyRange {
     /// No keys.
-    pub const NONE: KeyRange = KeyRange { first: 0, last: 0, step: 0 };
+    pub const NONE: KeyRange = KeyRange {
+        first: 0,
+        last: 0,
+        step: 0,
+    };
     /// One key, the first argument.
-    pub const FIRST: KeyRange = KeyRange { first: 1, last: 1, step: 1 };
+    pub const FIRST: KeyRange = KeyRange {
+        first: 1,
+        last: 1,
+        step: 1,
+    };
 
     /// Positions of the keys in a command of `argc` arguments.
     pub fn positions(&self, argc: usize) -> impl Iterator<Item = usize> {
@@ -200,8 +208,17 @@ impl CommandSpec {
             acl: &[],
             keys,
             exec: Exec::Keyspace(f),
-            route: if keys.first > 0 { Route::Keys(None) } else { Route::AllShards(Combine::AllOk) },
-            doc: Doc { summary: "", since: "1.0.0", group: "generic", complexity: "" },
+            route: if keys.first > 0 {
+                Route::Keys(None)
+            } else {
+                Route::AllShards(Combine::AllOk)
+            },
+            doc: Doc {
+                summary: "",
+                since: "1.0.0",
+                group: "generic",
+                complexity: "",
+            },
             subcommands: &[],
         }
     }
@@ -216,7 +233,12 @@ impl CommandSpec {
             keys: KeyRange::NONE,
             exec: Exec::Node,
             route: Route::Node,
-            doc: Doc { summary: "", since: "1.0.0", group: "server", complexity: "" },
+            doc: Doc {
+                summary: "",
+                since: "1.0.0",
+                group: "server",
+                complexity: "",
+            },
             subcommands: &[],
         }
     }
@@ -229,7 +251,12 @@ impl CommandSpec {
         summary: &'static str,
         complexity: &'static str,
     ) -> CommandSpec {
-        self.doc = Doc { summary, since, group, complexity };
+        self.doc = Doc {
+            summary,
+            since,
+            group,
+            complexity,
+        };
         self
     }
 
@@ -264,13 +291,25 @@ mod tests {
 
     #[test]
     fn key_positions() {
-        let mset = KeyRange { first: 1, last: -1, step: 2 };
+        let mset = KeyRange {
+            first: 1,
+            last: -1,
+            step: 2,
+        };
         assert_eq!(mset.positions(5).collect::<Vec<_>>(), vec![1, 3]);
-        let del = KeyRange { first: 1, last: -1, step: 1 };
+        let del = KeyRange {
+            first: 1,
+            last: -1,
+            step: 1,
+        };
         assert_eq!(del.positions(4).collect::<Vec<_>>(), vec![1, 2, 3]);
         assert_eq!(KeyRange::NONE.positions(3).count(), 0);
         assert_eq!(KeyRange::FIRST.positions(3).collect::<Vec<_>>(), vec![1]);
-        let rename = KeyRange { first: 1, last: 2, step: 1 };
+        let rename = KeyRange {
+            first: 1,
+            last: 2,
+            step: 1,
+        };
         assert_eq!(rename.positions(3).collect::<Vec<_>>(), vec![1, 2]);
     }
 }

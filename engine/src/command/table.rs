@@ -50,7 +50,9 @@ pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
 
 /// The subcommand `sub` (any case) of container command `spec`.
 pub fn lookup_sub(spec: &'static CommandSpec, sub: &[u8]) -> Option<&'static CommandSpec> {
-    spec.subcommands.iter().find(|s| s.short_name().as_bytes().eq_ignore_ascii_case(sub))
+    spec.subcommands
+        .iter()
+        .find(|s| s.short_name().as_bytes().eq_ignore_ascii_case(sub))
 }
 
 /// Every top-level command.

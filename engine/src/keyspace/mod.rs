@@ -13,8 +13,8 @@
 //! - a key that is expired at `now_ms` is never returned by a lookup: lookups
 //!   delete it first (lazy expiry) and count it in `expired_keys`.
 
-pub mod small_bytes;
 pub mod slot_table;
+pub mod small_bytes;
 pub mod value;
 
 use crate::slot::{key_slot, Slot, SLOT_COUNT};
@@ -33,7 +33,12 @@ pub struct Db {
 
 impl Default for Db {
     fn default() -> Self {
-        Db { slots: (0..SLOT_COUNT).map(|_| None).collect(), keys: 0, volatile_keys: 0, expired_keys: 0 }
+        Db {
+            slots: (0..SLOT_COUNT).map(|_| None).collect(),
+            keys: 0,
+            volatile_keys: 0,
+            expired_keys: 0,
+        }
     }
 }
 
@@ -169,7 +174,9 @@ impl Db {
 
     /// Slots that have keys, in ascending order, from `from` on.
     pub fn slots_with_keys(&self, from: Slot) -> impl Iterator<Item = Slot> + '_ {
-        (from as usize..SLOT_COUNT).filter(move |&s| self.slots[s].is_some()).map(|s| s as Slot)
+        (from as usize..SLOT_COUNT)
+            .filter(move |&s| self.slots[s].is_some())
+            .map(|s| s as Slot)
     }
 
     /// Takes the whole table of `slot` out (for a hand-off to another shard).
@@ -182,7 +189,10 @@ impl Db {
 
     /// Installs a table handed over from another shard. The slot must be empty here.
     pub fn put_slot(&mut self, slot: Slot, table: Box<SlotTable>) {
-        assert!(self.slots[slot as usize].is_none(), "slot {slot} already has a table");
+        assert!(
+            self.slots[slot as usize].is_none(),
+            "slot {slot} already has a table"
+        );
         if table.is_empty() {
             return;
         }
@@ -222,7 +232,10 @@ impl Keyspace {
     /// A keyspace with `databases` empty databases.
     pub fn new(databases: usize) -> Keyspace {
         assert!(databases >= 1);
-        Keyspace { dbs: (0..databases).map(|_| Db::default()).collect(), expire_cursor: (0, 0) }
+        Keyspace {
+            dbs: (0..databases).map(|_| Db::default()).collect(),
+            expire_cursor: (0, 0),
+        }
     }
 
     /// Number of databases.
@@ -330,7 +343,8 @@ mod tests {
         let mut ks = Keyspace::new(16);
         for i in 0..1000 {
             let exp = if i % 2 == 0 { Some(10) } else { None };
-            ks.db(3).set(format!("k{i}").as_bytes(), Value::Int(i), exp, 0);
+            ks.db(3)
+                .set(format!("k{i}").as_bytes(), Value::Int(i), exp, 0);
         }
         let mut removed = 0;
         for _ in 0..100 {
@@ -349,7 +363,10 @@ mod tests {
         let slot = key_slot(b"foo");
         let t = a.db(0).take_slot(slot).unwrap();
         b.db(0).put_slot(slot, t);
-        assert_eq!((a.db(0).len(), b.db(0).len(), b.db(0).volatile_len()), (0, 1, 1));
+        assert_eq!(
+            (a.db(0).len(), b.db(0).len(), b.db(0).volatile_len()),
+            (0, 1, 1)
+        );
         assert!(b.db(0).get(b"foo", 0).is_some());
     }
 }

@@ -23,7 +23,10 @@ impl SmallBytes {
         if b.len() <= INLINE_CAP {
             let mut data = [0u8; INLINE_CAP];
             data[..b.len()].copy_from_slice(b);
-            SmallBytes::Inline { len: b.len() as u8, data }
+            SmallBytes::Inline {
+                len: b.len() as u8,
+                data,
+            }
         } else {
             SmallBytes::Heap(b.into())
         }
@@ -93,7 +96,10 @@ mod tests {
             assert_eq!(SmallBytes::new(&v).as_bytes(), &v[..]);
             assert_eq!(SmallBytes::from_vec(v.clone()).as_bytes(), &v[..]);
         }
-        assert!(matches!(SmallBytes::new(&[0; 22]), SmallBytes::Inline { .. }));
+        assert!(matches!(
+            SmallBytes::new(&[0; 22]),
+            SmallBytes::Inline { .. }
+        ));
         assert!(matches!(SmallBytes::new(&[0; 23]), SmallBytes::Heap(_)));
     }
 }

@@ -116,7 +116,10 @@ impl Value {
                 let mut tmp = Vec::with_capacity(20);
                 crate::resp::reply::push_i64(&mut tmp, *n);
                 buf[20 - tmp.len()..].copy_from_slice(&tmp);
-                Some(StrRef::Int { buf, len: tmp.len() as u8 })
+                Some(StrRef::Int {
+                    buf,
+                    len: tmp.len() as u8,
+                })
             }
             Value::Str(s) => Some(StrRef::Bytes(s.as_bytes())),
             Value::Raw(v) => Some(StrRef::Bytes(v)),
@@ -140,10 +143,16 @@ mod tests {
     #[test]
     fn encodings_like_redis() {
         assert_eq!(Value::from_bytes(b"123").encoding_name(), "int");
-        assert_eq!(Value::from_bytes(b"-9223372036854775808").encoding_name(), "int");
+        assert_eq!(
+            Value::from_bytes(b"-9223372036854775808").encoding_name(),
+            "int"
+        );
         assert_eq!(Value::from_bytes(b"0123").encoding_name(), "embstr");
         assert_eq!(Value::from_bytes(&[b'a'; 44]).encoding_name(), "embstr");
         assert_eq!(Value::from_bytes(&[b'a'; 45]).encoding_name(), "raw");
-        assert_eq!(Value::from_bytes(b"-17").as_str().unwrap().as_bytes(), b"-17");
+        assert_eq!(
+            Value::from_bytes(b"-17").as_str().unwrap().as_bytes(),
+            b"-17"
+        );
     }
 }

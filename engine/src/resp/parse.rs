@@ -137,7 +137,11 @@ pub fn parse_i64_strict(s: &[u8]) -> Option<i64> {
     if s == b"0" {
         return Some(0);
     }
-    let (neg, digits) = if s[0] == b'-' { (true, &s[1..]) } else { (false, s) };
+    let (neg, digits) = if s[0] == b'-' {
+        (true, &s[1..])
+    } else {
+        (false, s)
+    };
     if digits.is_empty() || digits[0] == b'0' {
         return None;
     }
@@ -162,7 +166,10 @@ pub fn parse_i64_strict(s: &[u8]) -> Option<i64> {
 }
 
 fn find_cr(buf: &[u8], from: usize) -> Option<usize> {
-    buf[from..].iter().position(|&c| c == b'\r').map(|p| p + from)
+    buf[from..]
+        .iter()
+        .position(|&c| c == b'\r')
+        .map(|p| p + from)
 }
 
 fn parse_multibulk(
@@ -262,11 +269,7 @@ fn hex_val(c: u8) -> Option<u8> {
 /// closing quote must be followed by white space or the end of the line.
 /// Unquoted words become spans of the buffer; quoted ones are unescaped into
 /// `scratch` and their spans carry [`SCRATCH_BIT`].
-fn split_args(
-    line: &[u8],
-    spans: &mut Vec<Span>,
-    scratch: &mut Vec<u8>,
-) -> Result<(), ProtoError> {
+fn split_args(line: &[u8], spans: &mut Vec<Span>, scratch: &mut Vec<u8>) -> Result<(), ProtoError> {
     let is_space = |c: u8| matches!(c, b' ' | b'\n' | b'\r' | b'\t' | 0x0b | 0x0c);
     let mut i = 0;
     loop {
@@ -303,7 +306,8 @@ fn split_args(
                     && hex_val(line[i + 2]).is_some()
                     && hex_val(line[i + 3]).is_some()
                 {
-                    scratch.push(hex_val(line[i + 2]).unwrap() * 16 + hex_val(line[i + 3]).unwrap());
+                    scratch
+                        .push(hex_val(line[i + 2]).unwrap() * 16 + hex_val(line[i + 3]).unwrap());
                     i += 4;
                 } else if c == b'\\' && i + 1 < line.len() {
                     let e = match line[i + 1] {
@@ -363,7 +367,10 @@ fn split_args(
             }
         }
         debug_assert!(quoted);
-        spans.push((s_start as u32 | SCRATCH_BIT, scratch.len() as u32 | SCRATCH_BIT));
+        spans.push((
+            s_start as u32 | SCRATCH_BIT,
+            scratch.len() as u32 | SCRATCH_BIT,
+        ));
     }
 }
 
@@ -409,7 +416,10 @@ mod tests {
     fn multibulk_incomplete_at_every_cut() {
         let frame = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n";
         for cut in 0..frame.len() {
-            assert_eq!(parse_all(&frame[..cut]).unwrap(), Vec::<Vec<Vec<u8>>>::new());
+            assert_eq!(
+                parse_all(&frame[..cut]).unwrap(),
+                Vec::<Vec<Vec<u8>>>::new()
+            );
         }
         assert_eq!(parse_all(frame).unwrap().len(), 1);
     }
@@ -426,7 +436,12 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                vec![b"set".to_vec(), b"a b".to_vec(), b"c'd".to_vec(), b"A\n".to_vec()],
+                vec![
+                    b"set".to_vec(),
+                    b"a b".to_vec(),
+                    b"c'd".to_vec(),
+                    b"A\n".to_vec()
+                ],
                 words(&["get", "k"])
             ]
         );
@@ -435,11 +450,26 @@ mod tests {
     #[test]
     fn protocol_errors() {
         assert_eq!(parse_all(b"set \"a\r\n"), Err(ProtoError::UnbalancedQuotes));
-        assert_eq!(parse_all(b"set \"a\"b\r\n"), Err(ProtoError::UnbalancedQuotes));
-        assert_eq!(parse_all(b"*x\r\n"), Err(ProtoError::InvalidMultibulkLength));
-        assert_eq!(parse_all(b"*1\r\n$999999999999\r\n"), Err(ProtoError::InvalidBulkLength));
-        assert_eq!(parse_all(b"*1\r\n$-1\r\n"), Err(ProtoError::InvalidBulkLength));
-        assert_eq!(parse_all(b"*1\r\n+abc\r\n"), Err(ProtoError::ExpectedDollar(b'+')));
+        assert_eq!(
+            parse_all(b"set \"a\"b\r\n"),
+            Err(ProtoError::UnbalancedQuotes)
+        );
+        assert_eq!(
+            parse_all(b"*x\r\n"),
+            Err(ProtoError::InvalidMultibulkLength)
+        );
+        assert_eq!(
+            parse_all(b"*1\r\n$999999999999\r\n"),
+            Err(ProtoError::InvalidBulkLength)
+        );
+        assert_eq!(
+            parse_all(b"*1\r\n$-1\r\n"),
+            Err(ProtoError::InvalidBulkLength)
+        );
+        assert_eq!(
+            parse_all(b"*1\r\n+abc\r\n"),
+            Err(ProtoError::ExpectedDollar(b'+'))
+        );
         let long = vec![b'a'; 70 * 1024];
         assert_eq!(parse_all(&long), Err(ProtoError::TooBigInline));
         let mut star = b"*".to_vec();
@@ -449,7 +479,10 @@ mod tests {
 
     #[test]
     fn unauthenticated_limits() {
-        let limits = ParseLimits { unauthenticated: true, ..Default::default() };
+        let limits = ParseLimits {
+            unauthenticated: true,
+            ..Default::default()
+        };
         let mut spans = Vec::new();
         let mut scratch = Vec::new();
         assert_eq!(

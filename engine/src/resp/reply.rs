@@ -84,7 +84,8 @@ impl<'a> Reply<'a> {
     pub fn error(&mut self, s: &str) {
         self.buf.push(b'-');
         for b in s.bytes() {
-            self.buf.push(if b == b'\r' || b == b'\n' { b' ' } else { b });
+            self.buf
+                .push(if b == b'\r' || b == b'\n' { b' ' } else { b });
         }
         self.buf.extend_from_slice(b"\r\n");
     }
@@ -162,7 +163,9 @@ impl<'a> Reply<'a> {
     pub fn boolean(&mut self, v: bool) {
         match self.proto {
             Protocol::Resp2 => self.int(v as i64),
-            Protocol::Resp3 => self.buf.extend_from_slice(if v { b"#t\r\n" } else { b"#f\r\n" }),
+            Protocol::Resp3 => self
+                .buf
+                .extend_from_slice(if v { b"#t\r\n" } else { b"#f\r\n" }),
         }
     }
 
@@ -187,7 +190,10 @@ impl<'a> Reply<'a> {
 
     /// `ERR wrong number of arguments for '<cmd>' command`.
     pub fn wrong_arity(&mut self, cmd_name: &str) {
-        self.error(&format!("ERR wrong number of arguments for '{}' command", cmd_name));
+        self.error(&format!(
+            "ERR wrong number of arguments for '{}' command",
+            cmd_name
+        ));
     }
 
     /// `ERR syntax error`.
