@@ -144,7 +144,7 @@ impl<'p> Glob<'p> {
 
     #[inline]
     fn byte_eq(&self, a: u8, b: u8) -> bool {
-        a == b || (self.nocase && a.to_ascii_lowercase() == b.to_ascii_lowercase())
+        a == b || (self.nocase && a.eq_ignore_ascii_case(&b))
     }
 
     /// True when the whole of `s` matches the pattern.

@@ -1,9 +1,14 @@
 //! Command families, one file each, and the list the command table is built from.
 
 pub mod connection;
+pub mod expire;
 pub mod keys;
+pub mod object;
+pub mod scan;
 pub mod server;
 pub mod string;
+#[cfg(test)]
+pub mod test_util;
 
 use crate::command::CommandSpec;
 
@@ -11,6 +16,9 @@ use crate::command::CommandSpec;
 pub const FAMILIES: &[&[CommandSpec]] = &[
     string::COMMANDS,
     keys::COMMANDS,
+    expire::COMMANDS,
+    scan::COMMANDS,
+    object::COMMANDS,
     connection::COMMANDS,
     server::COMMANDS,
 ];
