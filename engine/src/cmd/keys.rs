@@ -1,7 +1,7 @@
 //! The generic key family: DEL, UNLINK, EXISTS, TOUCH, TYPE, RENAME, RENAMENX,
 //! COPY, MOVE, SWAPDB, DBSIZE, FLUSHDB and FLUSHALL, plus the lookups every
-//! keyspace family shares. Expiry commands live in `expire`, keyspace iteration
-//! (KEYS, SCAN, RANDOMKEY) in `scan`, OBJECT in `object`.
+//! keyspace family shares. Expiry commands live in `expire`, SCAN in `scan`,
+//! KEYS and RANDOMKEY in `keys_all`, OBJECT in `object`.
 //!
 //! Lookups follow Redis's `lookupKey*` rules: an expired key is deleted and
 //! absent; read lookups count keyspace hits and misses; every lookup but the

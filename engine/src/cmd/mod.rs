@@ -3,6 +3,7 @@
 pub mod connection;
 pub mod expire;
 pub mod keys;
+pub mod keys_all;
 pub mod object;
 pub mod scan;
 pub mod server;
@@ -18,6 +19,7 @@ pub const FAMILIES: &[&[CommandSpec]] = &[
     keys::COMMANDS,
     expire::COMMANDS,
     scan::COMMANDS,
+    keys_all::COMMANDS,
     object::COMMANDS,
     connection::COMMANDS,
     server::COMMANDS,
