@@ -59,12 +59,19 @@ fn hello_3_switches_to_resp3() {
     let srv = slotd(1, &[]);
     let mut s = srv.raw();
     let got = roundtrip_raw(&mut s, b"HELLO 3\r\n", 1);
-    assert!(got.starts_with(b"%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n"), "{}", String::from_utf8_lossy(&got));
+    assert!(
+        got.starts_with(b"%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n"),
+        "{}",
+        String::from_utf8_lossy(&got)
+    );
     // A null is `_` in RESP3.
     let mut s2 = srv.raw();
     roundtrip_raw(&mut s2, b"HELLO 3\r\n", 100);
     assert_eq!(roundtrip_raw(&mut s2, b"GET missing\r\n", 1), b"_\r\n");
-    assert_eq!(roundtrip_raw(&mut s2, b"HELLO 4\r\n", 1), b"-NOPROTO unsupported protocol version\r\n");
+    assert_eq!(
+        roundtrip_raw(&mut s2, b"HELLO 4\r\n", 1),
+        b"-NOPROTO unsupported protocol version\r\n"
+    );
 }
 
 #[test]
@@ -131,7 +138,9 @@ fn info_reports_real_figures() {
     let shard_keys: u64 = info
         .lines()
         .filter(|l| l.starts_with("shard") && l.as_bytes().get(5).is_some_and(u8::is_ascii_digit))
-        .map(|l| l.split(',').find_map(|f| f.strip_prefix("keys=")).unwrap().parse::<u64>().unwrap())
+        .map(|l| {
+            l.split(',').find_map(|f| f.strip_prefix("keys=")).unwrap().parse::<u64>().unwrap()
+        })
         .sum();
     assert_eq!(shard_keys, 100);
 }
@@ -159,7 +168,7 @@ fn redis_cli_scan_and_repeat_modes() {
     keys.dedup();
     assert_eq!(keys.len(), 500);
     let stat = std::process::Command::new("timeout")
-        .args(["2", "redis-cli", "-p", &port.to_string(), "--stat", "-i", "0.5"])
+        .args(["2", "stdbuf", "-oL", "redis-cli", "-p", &port.to_string(), "--stat", "-i", "0.5"])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&stat.stdout);

@@ -1,15 +1,11 @@
 //! Server commands (INFO, CONFIG, COMMAND, SHUTDOWN ...): the specs of those the
-//! node implements, as Redis 7.0 declares them, and the keyspace-wide ones
-//! executed on every shard.
+//! node implements, as Redis 7.0 declares them. (FLUSHALL and FLUSHDB are
+//! keyspace commands, in `keys`.)
 
-use crate::command::{flags::*, Arg, Args, Combine, CommandSpec, Ctx, KeyRange};
+use crate::command::{flags::*, Arg, CommandSpec};
 
 /// Specs of the server family.
 pub const COMMANDS: &[CommandSpec] = &[
-    CommandSpec::keyspace("flushall", -1, WRITE, KeyRange::NONE, flushall)
-        .acl(&["keyspace", "dangerous"])
-        .all_shards(Combine::AllOk)
-        .doc("server", "1.0.0", "Remove all keys from all databases", "O(N)"),
     CommandSpec::node("info", -1, LOADING | STALE)
         .acl(&["dangerous"])
         .tips(&["nondeterministic_output", "request_policy:all_shards", "response_policy:special"])
@@ -163,10 +159,3 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
         .token("FILTERBY")
         .optional()]),
 ];
-
-fn flushall(ctx: &mut Ctx<'_>, _args: &Args<'_>) {
-    for i in 0..ctx.ks.db_count() {
-        ctx.ks.db(i).clear();
-    }
-    ctx.out.ok();
-}

@@ -125,17 +125,9 @@ pub const COMMANDS: &[CommandSpec] = &[
 ];
 
 /// Every argument from the first on is a key (MGET).
-const ALL_KEYS: KeyRange = KeyRange {
-    first: 1,
-    last: -1,
-    step: 1,
-};
+const ALL_KEYS: KeyRange = KeyRange { first: 1, last: -1, step: 1 };
 /// Key/value pairs from the first argument on (MSET, MSETNX).
-const PAIRS: KeyRange = KeyRange {
-    first: 1,
-    last: -1,
-    step: 2,
-};
+const PAIRS: KeyRange = KeyRange { first: 1, last: -1, step: 2 };
 
 const RANGE_COMPLEXITY: &str = "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.";
 
@@ -248,9 +240,7 @@ impl ExpireArg<'_> {
             return Ok(ms as u64);
         }
         let now_ms = i64::try_from(now_ms).map_err(|_| ExpireError::Invalid)?;
-        ms.checked_add(now_ms)
-            .map(|at| at as u64)
-            .ok_or(ExpireError::Invalid)
+        ms.checked_add(now_ms).map(|at| at as u64).ok_or(ExpireError::Invalid)
     }
 
     /// True for EXAT/PXAT.
@@ -314,10 +304,7 @@ impl<'a> SetOptions<'a> {
                 if !compatible || o.keep_ttl || o.persist || j + 1 >= args.len() {
                     return None;
                 }
-                o.expire = Some(ExpireArg {
-                    kind,
-                    value: args.get(j + 1),
-                });
+                o.expire = Some(ExpireArg { kind, value: args.get(j + 1) });
                 j += 1;
             }
             j += 1;
@@ -358,11 +345,7 @@ fn set_generic(
     }
     let (old, out) = lookup_write(ctx, key);
     let found = old.is_some();
-    let kept_ms = if o.keep_ttl {
-        old.and_then(|e| e.expire_at_ms())
-    } else {
-        None
-    };
+    let kept_ms = if o.keep_ttl { old.and_then(|e| e.expire_at_ms()) } else { None };
     if (o.nx && found) || (o.xx && !found) {
         if !o.get {
             match reply {
@@ -375,8 +358,7 @@ fn set_generic(
     let lru = ctx.lru_s;
     // A past EXAT/PXAT stores the key already expired, as Redis does: the next
     // lookup deletes it.
-    ctx.db()
-        .set(key, Value::from_bytes(value), expire_at_ms.or(kept_ms), lru);
+    ctx.db().set(key, Value::from_bytes(value), expire_at_ms.or(kept_ms), lru);
     if !o.get {
         match reply {
             SetReply::OkOrNull => ctx.out.ok(),
@@ -393,29 +375,14 @@ fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) {
 }
 
 fn setnx(ctx: &mut Ctx<'_>, args: &Args<'_>) {
-    let o = SetOptions {
-        nx: true,
-        ..Default::default()
-    };
-    set_generic(
-        ctx,
-        "setnx",
-        args.get(1),
-        args.get(2),
-        &o,
-        SetReply::OneOrZero,
-    );
+    let o = SetOptions { nx: true, ..Default::default() };
+    set_generic(ctx, "setnx", args.get(1), args.get(2), &o, SetReply::OneOrZero);
 }
 
 /// SETEX and PSETEX: `cmd key ttl value`.
 fn set_with_ttl(ctx: &mut Ctx<'_>, args: &Args<'_>, cmd: &str, kind: ExpireKind) {
-    let o = SetOptions {
-        expire: Some(ExpireArg {
-            kind,
-            value: args.get(2),
-        }),
-        ..Default::default()
-    };
+    let o =
+        SetOptions { expire: Some(ExpireArg { kind, value: args.get(2) }), ..Default::default() };
     set_generic(ctx, cmd, args.get(1), args.get(3), &o, SetReply::OkOrNull);
 }
 
@@ -428,18 +395,8 @@ fn psetex(ctx: &mut Ctx<'_>, args: &Args<'_>) {
 }
 
 fn getset(ctx: &mut Ctx<'_>, args: &Args<'_>) {
-    let o = SetOptions {
-        get: true,
-        ..Default::default()
-    };
-    set_generic(
-        ctx,
-        "getset",
-        args.get(1),
-        args.get(2),
-        &o,
-        SetReply::OkOrNull,
-    );
+    let o = SetOptions { get: true, ..Default::default() };
+    set_generic(ctx, "getset", args.get(1), args.get(2), &o, SetReply::OkOrNull);
 }
 
 fn getdel(ctx: &mut Ctx<'_>, args: &Args<'_>) {
@@ -532,10 +489,7 @@ fn msetnx(ctx: &mut Ctx<'_>, args: &Args<'_>) {
     }
     let now = ctx.now_ms;
     let db = ctx.db();
-    if (1..args.len())
-        .step_by(2)
-        .any(|i| db.contains(args.get(i), now))
-    {
+    if (1..args.len()).step_by(2).any(|i| db.contains(args.get(i), now)) {
         return ctx.out.int(0);
     }
     set_pairs(ctx, args);
@@ -545,9 +499,7 @@ fn msetnx(ctx: &mut Ctx<'_>, args: &Args<'_>) {
 /// True when a string of `len_bytes + extra_bytes` is within `limit_bytes`
 /// (`proto-max-bulk-len`). Otherwise reply [`TOO_BIG`].
 pub(super) fn fits(limit_bytes: u64, len_bytes: usize, extra_bytes: u64) -> bool {
-    (len_bytes as u64)
-        .checked_add(extra_bytes)
-        .is_some_and(|total| total <= limit_bytes)
+    (len_bytes as u64).checked_add(extra_bytes).is_some_and(|total| total <= limit_bytes)
 }
 
 /// The error for a string that would exceed `proto-max-bulk-len`.

@@ -123,11 +123,7 @@ struct Ld {
 }
 
 impl Ld {
-    const ZERO: Ld = Ld {
-        neg: false,
-        m: 0,
-        e: 0,
-    };
+    const ZERO: Ld = Ld { neg: false, m: 0, e: 0 };
 
     /// `x * 2^e` rounded to a 64-bit mantissa, ties to even; `sticky` says that
     /// nonzero bits below `x` were dropped (then `x` must have more than 65 bits).
@@ -139,11 +135,7 @@ impl Ld {
         if bits <= 64 {
             debug_assert!(!sticky);
             let shift = 64 - bits;
-            return Ld {
-                neg,
-                m: (x << shift) as u64,
-                e: e - shift as i32,
-            };
+            return Ld { neg, m: (x << shift) as u64, e: e - shift as i32 };
         }
         let shift = bits - 64;
         let mut m = x >> shift;
@@ -157,11 +149,7 @@ impl Ld {
             m >>= 1;
             e += 1;
         }
-        Ld {
-            neg,
-            m: m as u64,
-            e,
-        }
+        Ld { neg, m: m as u64, e }
     }
 
     /// The long double nearest to `units * 10^exp10` (as `strtold` rounds), when
@@ -198,11 +186,7 @@ impl Ld {
         let bits = v.to_bits();
         let exp = ((bits >> 52) & 0x7ff) as i32;
         let frac = bits & ((1 << 52) - 1);
-        let (m, e) = if exp == 0 {
-            (frac, -1074)
-        } else {
-            (frac | 1 << 52, exp - 1075)
-        };
+        let (m, e) = if exp == 0 { (frac, -1074) } else { (frac | 1 << 52, exp - 1075) };
         Some(Ld::round(v.is_sign_negative(), m as u128, e, false))
     }
 
@@ -214,11 +198,8 @@ impl Ld {
         if other.m == 0 {
             return self;
         }
-        let (big, small) = if (self.e, self.m) >= (other.e, other.m) {
-            (self, other)
-        } else {
-            (other, self)
-        };
+        let (big, small) =
+            if (self.e, self.m) >= (other.e, other.m) { (self, other) } else { (other, self) };
         // Put `big` 62 bits up so that `small` keeps 62 bits below it; what falls
         // off further is a sticky bit.
         let diff = (big.e - small.e) as u32;
@@ -284,10 +265,7 @@ struct LdNum {
 }
 
 impl LdNum {
-    const ZERO: LdNum = LdNum {
-        approx: 0.0,
-        ld: Some(Ld::ZERO),
-    };
+    const ZERO: LdNum = LdNum { approx: 0.0, ld: Some(Ld::ZERO) };
 
     /// Parses `s` as Redis's `string2ld` accepts it: what `strtold` reads (decimal,
     /// hex, inf/infinity), all of `s`, no leading space, not NaN, not out of long
@@ -303,17 +281,11 @@ impl LdNum {
         };
         let sign = if neg { -1.0 } else { 1.0 };
         if body.eq_ignore_ascii_case(b"inf") || body.eq_ignore_ascii_case(b"infinity") {
-            return Some(LdNum {
-                approx: sign * f64::INFINITY,
-                ld: None,
-            });
+            return Some(LdNum { approx: sign * f64::INFINITY, ld: None });
         }
         if body.len() > 2 && body[0] == b'0' && (body[1] | 0x20) == b'x' {
             let approx = sign * parse_hex(&body[2..])?;
-            return Some(LdNum {
-                approx,
-                ld: Ld::from_f64(approx),
-            });
+            return Some(LdNum { approx, ld: Ld::from_f64(approx) });
         }
         let (units, exp10) = parse_decimal(body)?;
         // The grammar was checked: ASCII that Rust's parser reads the same way.
@@ -343,10 +315,7 @@ fn is_c_space(c: u8) -> bool {
 
 /// Splits the digits (in `radix`) at the start of `s` from the rest.
 fn split_digits(s: &[u8], radix: u32) -> (&[u8], &[u8]) {
-    let n = s
-        .iter()
-        .take_while(|c| (**c as char).is_digit(radix))
-        .count();
+    let n = s.iter().take_while(|c| (**c as char).is_digit(radix)).count();
     s.split_at(n)
 }
 
@@ -378,9 +347,7 @@ fn parse_exponent(s: &[u8], marker: u8) -> Option<i64> {
     if digits.is_empty() || !rest.is_empty() {
         return None;
     }
-    let v = digits
-        .iter()
-        .fold(0i64, |acc, d| (acc * 10 + (d - b'0') as i64).min(1 << 40));
+    let v = digits.iter().fold(0i64, |acc, d| (acc * 10 + (d - b'0') as i64).min(1 << 40));
     Some(if neg { -v } else { v })
 }
 
@@ -397,25 +364,21 @@ fn parse_decimal(body: &[u8]) -> Option<(u128, i64)> {
         return Some((0, 0));
     }
     let kept = sig_len.min(KEPT_DIGITS);
-    let units = digits()
-        .skip(lead)
-        .take(kept)
-        .fold(0u128, |acc, d| acc * 10 + (d - b'0') as u128);
+    let units = digits().skip(lead).take(kept).fold(0u128, |acc, d| acc * 10 + (d - b'0') as u128);
     // The digit after the last kept one sits at 10^exp10.
     let exp10 = exp - frac.len() as i64 + (sig_len - kept) as i64;
     let lead_exp10 = exp10 + kept as i64 - 1;
-    (LD_MIN_EXP10..=LD_MAX_EXP10)
-        .contains(&lead_exp10)
-        .then_some((units, exp10))
+    (LD_MIN_EXP10..=LD_MAX_EXP10).contains(&lead_exp10).then_some((units, exp10))
 }
 
 /// Reads an unsigned hex float after its `0x`: `hex[.hex][p[+-]digits]`.
 fn parse_hex(s: &[u8]) -> Option<f64> {
     let (int, frac, rest) = split_mantissa(s, 16)?;
     let exp = parse_exponent(rest, b'p')?;
-    let mantissa = int.iter().chain(frac).fold(0.0f64, |acc, &d| {
-        acc * 16.0 + (d as char).to_digit(16).unwrap_or(0) as f64
-    });
+    let mantissa = int
+        .iter()
+        .chain(frac)
+        .fold(0.0f64, |acc, &d| acc * 16.0 + (d as char).to_digit(16).unwrap_or(0) as f64);
     let exp2 = (exp - 4 * frac.len() as i64).clamp(-100_000, 100_000) as i32;
     Some(mantissa * 2f64.powi(exp2))
 }
@@ -427,10 +390,7 @@ fn format_f64(v: f64) -> String {
     let decimals = shortest.split_once('.').map_or(0, |(_, f)| f.len());
     let s = if decimals > PRINTED_DECIMALS as usize {
         let fixed = format!("{:.*}", PRINTED_DECIMALS as usize, v);
-        fixed
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
+        fixed.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         shortest
     };
@@ -446,9 +406,7 @@ mod tests {
     use super::*;
 
     fn sum(a: &str, b: &str) -> Option<String> {
-        LdNum::parse(a.as_bytes())
-            .unwrap()
-            .add(&LdNum::parse(b.as_bytes()).unwrap())
+        LdNum::parse(a.as_bytes()).unwrap().add(&LdNum::parse(b.as_bytes()).unwrap())
     }
 
     #[test]
@@ -504,27 +462,13 @@ mod tests {
         // 0.1 as an x87 long double: 0xCCCCCCCCCCCCCCCD * 2^-67.
         assert_eq!(
             Ld::from_decimal(false, 1, -1),
-            Some(Ld {
-                neg: false,
-                m: 0xCCCC_CCCC_CCCC_CCCD,
-                e: -67
-            })
+            Some(Ld { neg: false, m: 0xCCCC_CCCC_CCCC_CCCD, e: -67 })
         );
-        assert_eq!(
-            Ld::from_f64(1.0),
-            Some(Ld {
-                neg: false,
-                m: 1 << 63,
-                e: -63
-            })
-        );
+        assert_eq!(Ld::from_f64(1.0), Some(Ld { neg: false, m: 1 << 63, e: -63 }));
         let one = Ld::from_f64(1.0).unwrap();
         let minus_one = Ld::from_f64(-1.0).unwrap();
         assert_eq!(one.add(minus_one).to_text().as_deref(), Some("0"));
-        assert_eq!(
-            Ld::from_f64(-2.5).unwrap().to_text().as_deref(),
-            Some("-2.5")
-        );
+        assert_eq!(Ld::from_f64(-2.5).unwrap().to_text().as_deref(), Some("-2.5"));
     }
 
     #[test]

@@ -136,9 +136,7 @@ pub(super) fn lcs(ctx: &mut Ctx<'_>, args: &Args<'_>) {
         j += 1;
     }
     if o.idx && o.len {
-        return ctx
-            .out
-            .error("ERR If you want both the length and indexes, please just use IDX.");
+        return ctx.out.error("ERR If you want both the length and indexes, please just use IDX.");
     }
     let [a, b] = &strings;
     if a.len() >= u32::MAX as usize - 1 || b.len() >= u32::MAX as usize - 1 {

@@ -28,18 +28,12 @@ fn check(ks: &mut Keyspace, proto: Protocol, cases: &[(&[&str], &str)]) {
 
 /// The expiry of `key` in database 0, if it exists.
 fn expiry_ms(ks: &mut Keyspace, key: &str) -> Option<Option<u64>> {
-    ks.db(0)
-        .get(key.as_bytes(), NOW_MS)
-        .map(|e| e.expire_at_ms())
+    ks.db(0).get(key.as_bytes(), NOW_MS).map(|e| e.expire_at_ms())
 }
 
 /// The encoding `OBJECT ENCODING` would report for `key`.
 fn encoding(ks: &mut Keyspace, key: &str) -> &'static str {
-    ks.db(0)
-        .get(key.as_bytes(), NOW_MS)
-        .expect("key exists")
-        .value
-        .encoding_name()
+    ks.db(0).get(key.as_bytes(), NOW_MS).expect("key exists").value.encoding_name()
 }
 
 mod redis_replies {
@@ -64,51 +58,21 @@ mod redis_replies {
                 (&["set", "k", "v", "nx", "xx"], "-ERR syntax error\r\n"),
                 (&["set", "k", "v", "xx", "nx"], "-ERR syntax error\r\n"),
                 (&["set", "k", "v", "ex", "10", "ex", "20"], "+OK\r\n"),
-                (
-                    &["set", "k", "v", "ex", "10", "px", "20"],
-                    "-ERR syntax error\r\n",
-                ),
-                (
-                    &["set", "k", "v", "px", "10", "exat", "20"],
-                    "-ERR syntax error\r\n",
-                ),
-                (
-                    &["set", "k", "v", "exat", "10", "pxat", "20"],
-                    "-ERR syntax error\r\n",
-                ),
+                (&["set", "k", "v", "ex", "10", "px", "20"], "-ERR syntax error\r\n"),
+                (&["set", "k", "v", "px", "10", "exat", "20"], "-ERR syntax error\r\n"),
+                (&["set", "k", "v", "exat", "10", "pxat", "20"], "-ERR syntax error\r\n"),
                 (&["set", "k", "v", "nx", "nx"], "$-1\r\n"),
                 (&["set", "k", "v", "get", "get"], "$1\r\nv\r\n"),
-                (
-                    &["set", "k", "v", "keepttl", "ex", "10"],
-                    "-ERR syntax error\r\n",
-                ),
-                (
-                    &["set", "k", "v", "ex", "10", "keepttl"],
-                    "-ERR syntax error\r\n",
-                ),
+                (&["set", "k", "v", "keepttl", "ex", "10"], "-ERR syntax error\r\n"),
+                (&["set", "k", "v", "ex", "10", "keepttl"], "-ERR syntax error\r\n"),
                 (&["set", "k", "v", "keepttl", "keepttl"], "+OK\r\n"),
                 (&["set", "k", "v", "ex"], "-ERR syntax error\r\n"),
                 (&["set", "k", "v", "persist"], "-ERR syntax error\r\n"),
-                (
-                    &["set", "k", "v", "ex", "0"],
-                    "-ERR invalid expire time in 'set' command\r\n",
-                ),
-                (
-                    &["set", "k", "v", "ex", "-1"],
-                    "-ERR invalid expire time in 'set' command\r\n",
-                ),
-                (
-                    &["set", "k", "v", "px", "0"],
-                    "-ERR invalid expire time in 'set' command\r\n",
-                ),
-                (
-                    &["set", "k", "v", "exat", "0"],
-                    "-ERR invalid expire time in 'set' command\r\n",
-                ),
-                (
-                    &["set", "k", "v", "pxat", "-5"],
-                    "-ERR invalid expire time in 'set' command\r\n",
-                ),
+                (&["set", "k", "v", "ex", "0"], "-ERR invalid expire time in 'set' command\r\n"),
+                (&["set", "k", "v", "ex", "-1"], "-ERR invalid expire time in 'set' command\r\n"),
+                (&["set", "k", "v", "px", "0"], "-ERR invalid expire time in 'set' command\r\n"),
+                (&["set", "k", "v", "exat", "0"], "-ERR invalid expire time in 'set' command\r\n"),
+                (&["set", "k", "v", "pxat", "-5"], "-ERR invalid expire time in 'set' command\r\n"),
                 (
                     &["set", "k", "v", "ex", "abc"],
                     "-ERR value is not an integer or out of range\r\n",
@@ -181,26 +145,14 @@ mod redis_replies {
                 (&["setnx", "k", "w"], ":0\r\n"),
                 (&["get", "k"], "$1\r\nv\r\n"),
                 (&["setex", "k", "10", "v2"], "+OK\r\n"),
-                (
-                    &["setex", "k", "0", "v"],
-                    "-ERR invalid expire time in 'setex' command\r\n",
-                ),
-                (
-                    &["setex", "k", "-3", "v"],
-                    "-ERR invalid expire time in 'setex' command\r\n",
-                ),
-                (
-                    &["setex", "k", "abc", "v"],
-                    "-ERR value is not an integer or out of range\r\n",
-                ),
+                (&["setex", "k", "0", "v"], "-ERR invalid expire time in 'setex' command\r\n"),
+                (&["setex", "k", "-3", "v"], "-ERR invalid expire time in 'setex' command\r\n"),
+                (&["setex", "k", "abc", "v"], "-ERR value is not an integer or out of range\r\n"),
                 (
                     &["setex", "k", "9223372036854776", "v"],
                     "-ERR invalid expire time in 'setex' command\r\n",
                 ),
-                (
-                    &["psetex", "k", "0", "v"],
-                    "-ERR invalid expire time in 'psetex' command\r\n",
-                ),
+                (&["psetex", "k", "0", "v"], "-ERR invalid expire time in 'psetex' command\r\n"),
                 (&["psetex", "k", "100000", "v3"], "+OK\r\n"),
                 (&["get", "k"], "$2\r\nv3\r\n"),
                 (
@@ -211,14 +163,8 @@ mod redis_replies {
                 (&["getset", "k", "v5"], "$2\r\nv4\r\n"),
                 (&["getset", "nokey", "v"], "$-1\r\n"),
                 (&["get", "nokey"], "$1\r\nv\r\n"),
-                (
-                    &["setnx"],
-                    "-ERR wrong number of arguments for 'setnx' command\r\n",
-                ),
-                (
-                    &["setex", "k", "10"],
-                    "-ERR wrong number of arguments for 'setex' command\r\n",
-                ),
+                (&["setnx"], "-ERR wrong number of arguments for 'setnx' command\r\n"),
+                (&["setex", "k", "10"], "-ERR wrong number of arguments for 'setex' command\r\n"),
             ],
         );
     }
@@ -239,27 +185,12 @@ mod redis_replies {
                 (&["getex", "k"], "$3\r\n123\r\n"),
                 (&["getex", "nokey"], "$-1\r\n"),
                 (&["getex", "nokey", "ex", "0"], "$-1\r\n"),
-                (
-                    &["getex", "k", "ex", "0"],
-                    "-ERR invalid expire time in 'getex' command\r\n",
-                ),
-                (
-                    &["getex", "k", "ex", "abc"],
-                    "-ERR value is not an integer or out of range\r\n",
-                ),
+                (&["getex", "k", "ex", "0"], "-ERR invalid expire time in 'getex' command\r\n"),
+                (&["getex", "k", "ex", "abc"], "-ERR value is not an integer or out of range\r\n"),
                 (&["getex", "k", "nx"], "-ERR syntax error\r\n"),
-                (
-                    &["getex", "k", "persist", "ex", "10"],
-                    "-ERR syntax error\r\n",
-                ),
-                (
-                    &["getex", "k", "ex", "10", "persist"],
-                    "-ERR syntax error\r\n",
-                ),
-                (
-                    &["getex", "k", "ex", "10", "px", "10"],
-                    "-ERR syntax error\r\n",
-                ),
+                (&["getex", "k", "persist", "ex", "10"], "-ERR syntax error\r\n"),
+                (&["getex", "k", "ex", "10", "persist"], "-ERR syntax error\r\n"),
+                (&["getex", "k", "ex", "10", "px", "10"], "-ERR syntax error\r\n"),
                 (&["getex", "k", "ex", "10", "ex", "20"], "$3\r\n123\r\n"),
                 (&["getex", "k", "keepttl"], "-ERR syntax error\r\n"),
                 (&["getex", "k", "get"], "-ERR syntax error\r\n"),
@@ -283,14 +214,8 @@ mod redis_replies {
             Protocol::Resp2,
             &[
                 (&["mset", "a", "1", "b", "2"], "+OK\r\n"),
-                (
-                    &["mget", "a", "b", "nokey"],
-                    "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$-1\r\n",
-                ),
-                (
-                    &["mset", "a", "1", "b"],
-                    "-ERR wrong number of arguments for 'mset' command\r\n",
-                ),
+                (&["mget", "a", "b", "nokey"], "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$-1\r\n"),
+                (&["mset", "a", "1", "b"], "-ERR wrong number of arguments for 'mset' command\r\n"),
                 (
                     &["mset", "a", "1", "b", "2", "c"],
                     "-ERR wrong number of arguments for 'mset' command\r\n",
@@ -354,76 +279,34 @@ mod redis_replies {
                 (&["incrby", "c", "-20"], ":-11\r\n"),
                 (&["decrby", "c", "5"], ":-16\r\n"),
                 (&["decrby", "c", "-5"], ":-11\r\n"),
-                (
-                    &["incrby", "c", "abc"],
-                    "-ERR value is not an integer or out of range\r\n",
-                ),
-                (
-                    &["decrby", "c", "1.5"],
-                    "-ERR value is not an integer or out of range\r\n",
-                ),
-                (
-                    &["decrby", "c", "-9223372036854775808"],
-                    "-ERR decrement would overflow\r\n",
-                ),
-                (
-                    &["incrby", "c", "9223372036854775807"],
-                    ":9223372036854775796\r\n",
-                ),
+                (&["incrby", "c", "abc"], "-ERR value is not an integer or out of range\r\n"),
+                (&["decrby", "c", "1.5"], "-ERR value is not an integer or out of range\r\n"),
+                (&["decrby", "c", "-9223372036854775808"], "-ERR decrement would overflow\r\n"),
+                (&["incrby", "c", "9223372036854775807"], ":9223372036854775796\r\n"),
                 (&["incrby", "c", "-9223372036854775808"], ":-12\r\n"),
                 (&["set", "m", "9223372036854775807"], "+OK\r\n"),
-                (
-                    &["incr", "m"],
-                    "-ERR increment or decrement would overflow\r\n",
-                ),
+                (&["incr", "m"], "-ERR increment or decrement would overflow\r\n"),
                 (&["incrby", "m", "0"], ":9223372036854775807\r\n"),
                 (&["set", "m", "-9223372036854775808"], "+OK\r\n"),
-                (
-                    &["decr", "m"],
-                    "-ERR increment or decrement would overflow\r\n",
-                ),
-                (
-                    &["decrby", "m", "1"],
-                    "-ERR increment or decrement would overflow\r\n",
-                ),
+                (&["decr", "m"], "-ERR increment or decrement would overflow\r\n"),
+                (&["decrby", "m", "1"], "-ERR increment or decrement would overflow\r\n"),
                 (&["decrby", "m", "-1"], ":-9223372036854775807\r\n"),
                 (&["set", "s", " 1"], "+OK\r\n"),
-                (
-                    &["incr", "s"],
-                    "-ERR value is not an integer or out of range\r\n",
-                ),
+                (&["incr", "s"], "-ERR value is not an integer or out of range\r\n"),
                 (&["set", "s", "00"], "+OK\r\n"),
-                (
-                    &["incr", "s"],
-                    "-ERR value is not an integer or out of range\r\n",
-                ),
+                (&["incr", "s"], "-ERR value is not an integer or out of range\r\n"),
                 (&["set", "s", "1.5"], "+OK\r\n"),
-                (
-                    &["incr", "s"],
-                    "-ERR value is not an integer or out of range\r\n",
-                ),
+                (&["incr", "s"], "-ERR value is not an integer or out of range\r\n"),
                 (&["set", "s", "12345678901234567890"], "+OK\r\n"),
-                (
-                    &["incr", "s"],
-                    "-ERR value is not an integer or out of range\r\n",
-                ),
+                (&["incr", "s"], "-ERR value is not an integer or out of range\r\n"),
                 (&["set", "s", "-0"], "+OK\r\n"),
-                (
-                    &["incr", "s"],
-                    "-ERR value is not an integer or out of range\r\n",
-                ),
+                (&["incr", "s"], "-ERR value is not an integer or out of range\r\n"),
                 (&["set", "s", ""], "+OK\r\n"),
-                (
-                    &["incr", "s"],
-                    "-ERR value is not an integer or out of range\r\n",
-                ),
+                (&["incr", "s"], "-ERR value is not an integer or out of range\r\n"),
                 (&["append", "r", "41"], ":2\r\n"),
                 (&["incr", "r"], ":42\r\n"),
                 (&["get", "r"], "$2\r\n42\r\n"),
-                (
-                    &["incrby", "newkey", "-9223372036854775808"],
-                    ":-9223372036854775808\r\n",
-                ),
+                (&["incrby", "newkey", "-9223372036854775808"], ":-9223372036854775808\r\n"),
                 (&["get", "newkey"], "$20\r\n-9223372036854775808\r\n"),
             ],
         );
@@ -440,10 +323,7 @@ mod redis_replies {
                 (&["incrbyfloat", "f", "0.1"], "$4\r\n10.6\r\n"),
                 (&["get", "f"], "$4\r\n10.6\r\n"),
                 (&["set", "f", "1000.1"], "+OK\r\n"),
-                (
-                    &["incrbyfloat", "f", "0.1"],
-                    "$22\r\n1000.19999999999999996\r\n",
-                ),
+                (&["incrbyfloat", "f", "0.1"], "$22\r\n1000.19999999999999996\r\n"),
                 (&["set", "f", "0.1"], "+OK\r\n"),
                 (&["incrbyfloat", "f", "0.1"], "$3\r\n0.2\r\n"),
                 (&["incrbyfloat", "f", "0.1"], "$3\r\n0.3\r\n"),
@@ -460,50 +340,20 @@ mod redis_replies {
                     &["incrbyfloat", "f", "-infinity"],
                     "-ERR increment would produce NaN or Infinity\r\n",
                 ),
-                (
-                    &["incrbyfloat", "f", "inf"],
-                    "-ERR increment would produce NaN or Infinity\r\n",
-                ),
-                (
-                    &["incrbyfloat", "f", "nan"],
-                    "-ERR value is not a valid float\r\n",
-                ),
-                (
-                    &["incrbyfloat", "f", " 1"],
-                    "-ERR value is not a valid float\r\n",
-                ),
-                (
-                    &["incrbyfloat", "f", "1 "],
-                    "-ERR value is not a valid float\r\n",
-                ),
-                (
-                    &["incrbyfloat", "f", "1e"],
-                    "-ERR value is not a valid float\r\n",
-                ),
-                (
-                    &["incrbyfloat", "f", "."],
-                    "-ERR value is not a valid float\r\n",
-                ),
-                (
-                    &["incrbyfloat", "f", "abc"],
-                    "-ERR value is not a valid float\r\n",
-                ),
-                (
-                    &["incrbyfloat", "f", "1e5000"],
-                    "-ERR value is not a valid float\r\n",
-                ),
+                (&["incrbyfloat", "f", "inf"], "-ERR increment would produce NaN or Infinity\r\n"),
+                (&["incrbyfloat", "f", "nan"], "-ERR value is not a valid float\r\n"),
+                (&["incrbyfloat", "f", " 1"], "-ERR value is not a valid float\r\n"),
+                (&["incrbyfloat", "f", "1 "], "-ERR value is not a valid float\r\n"),
+                (&["incrbyfloat", "f", "1e"], "-ERR value is not a valid float\r\n"),
+                (&["incrbyfloat", "f", "."], "-ERR value is not a valid float\r\n"),
+                (&["incrbyfloat", "f", "abc"], "-ERR value is not a valid float\r\n"),
+                (&["incrbyfloat", "f", "1e5000"], "-ERR value is not a valid float\r\n"),
                 (&["incrbyfloat", "f", "1e-400"], "$4\r\n43.5\r\n"),
                 (&["get", "f"], "$4\r\n43.5\r\n"),
                 (&["set", "f", "1e20"], "+OK\r\n"),
-                (
-                    &["incrbyfloat", "f", "1.5"],
-                    "$21\r\n100000000000000000000\r\n",
-                ),
+                (&["incrbyfloat", "f", "1.5"], "$21\r\n100000000000000000000\r\n"),
                 (&["set", "f", "123456789.123"], "+OK\r\n"),
-                (
-                    &["incrbyfloat", "f", "1"],
-                    "$27\r\n123456790.12299999999959255\r\n",
-                ),
+                (&["incrbyfloat", "f", "1"], "$27\r\n123456790.12299999999959255\r\n"),
                 (&["set", "f", "1"], "+OK\r\n"),
                 (
                     &["incrbyfloat", "f", "0.3333333333333333333333"],
@@ -526,25 +376,12 @@ mod redis_replies {
                     "$26\r\n12345677.37654321009995328\r\n",
                 ),
                 (&["set", "f", "abc"], "+OK\r\n"),
-                (
-                    &["incrbyfloat", "f", "1"],
-                    "-ERR value is not a valid float\r\n",
-                ),
+                (&["incrbyfloat", "f", "1"], "-ERR value is not a valid float\r\n"),
                 (&["set", "f", "5"], "+OK\r\n"),
+                (&["incrbyfloat", "f", "0.024390243902439025"], "$19\r\n5.02439024390243902\r\n"),
+                (&["incrbyfloat", "f", "-0.024390243902439025"], "$1\r\n5\r\n"),
                 (
-                    &["incrbyfloat", "f", "0.024390243902439025"],
-                    "$19\r\n5.02439024390243902\r\n",
-                ),
-                (
-                    &["incrbyfloat", "f", "-0.024390243902439025"],
-                    "$1\r\n5\r\n",
-                ),
-                (
-                    &[
-                        "incrbyfloat",
-                        "f",
-                        "3.14159265358979323846264338327950288419716939937510",
-                    ],
+                    &["incrbyfloat", "f", "3.14159265358979323846264338327950288419716939937510"],
                     "$19\r\n8.14159265358979324\r\n",
                 ),
                 (&["set", "f", "0.1"], "+OK\r\n"),
@@ -553,15 +390,9 @@ mod redis_replies {
                 (&["set", "f", "1e10"], "+OK\r\n"),
                 (&["incrbyfloat", "f", "1e-10"], "$11\r\n10000000000\r\n"),
                 (&["set", "f", "99999999999999999999"], "+OK\r\n"),
-                (
-                    &["incrbyfloat", "f", "1"],
-                    "$21\r\n100000000000000000000\r\n",
-                ),
+                (&["incrbyfloat", "f", "1"], "$21\r\n100000000000000000000\r\n"),
                 (&["set", "f", "1.5e38"], "+OK\r\n"),
-                (
-                    &["incrbyfloat", "f", "1"],
-                    "$39\r\n149999999999999999998968900672898990080\r\n",
-                ),
+                (&["incrbyfloat", "f", "1"], "$39\r\n149999999999999999998968900672898990080\r\n"),
                 (&["set", "f", "-7.25"], "+OK\r\n"),
                 (&["incrbyfloat", "f", "7.25"], "$1\r\n0\r\n"),
                 (&["incrbyfloat", "f", "0x1.8p-3"], "$6\r\n0.1875\r\n"),
@@ -586,17 +417,9 @@ mod redis_replies {
                 (&["getrange", "s", "2", "1"], "$0\r\n\r\n"),
                 (&["getrange", "s", "-3", "-1"], "$3\r\nllo\r\n"),
                 (&["getrange", "s", "0", "0"], "$1\r\nh\r\n"),
+                (&["getrange", "s", "0", "a"], "-ERR value is not an integer or out of range\r\n"),
                 (
-                    &["getrange", "s", "0", "a"],
-                    "-ERR value is not an integer or out of range\r\n",
-                ),
-                (
-                    &[
-                        "getrange",
-                        "s",
-                        "-9223372036854775808",
-                        "9223372036854775807",
-                    ],
+                    &["getrange", "s", "-9223372036854775808", "9223372036854775807"],
                     "$5\r\nhello\r\n",
                 ),
                 (
@@ -612,10 +435,7 @@ mod redis_replies {
                 (&["setrange", "e", "0", ""], ":0\r\n"),
                 (&["setrange", "nk", "0", ""], ":0\r\n"),
                 (&["dbsize"], ":3\r\n"),
-                (
-                    &["setrange", "nk", "-1", "x"],
-                    "-ERR offset is out of range\r\n",
-                ),
+                (&["setrange", "nk", "-1", "x"], "-ERR offset is out of range\r\n"),
                 (
                     &["setrange", "nk", "abc", "x"],
                     "-ERR value is not an integer or out of range\r\n",
@@ -681,10 +501,7 @@ mod redis_replies {
                 (&["getdel", "nokey"], "_\r\n"),
                 (&["getex", "nokey"], "_\r\n"),
                 (&["getset", "nokey2", "v"], "_\r\n"),
-                (
-                    &["lcs", "k", "nokey", "idx"],
-                    "%2\r\n$7\r\nmatches\r\n*0\r\n$3\r\nlen\r\n:0\r\n",
-                ),
+                (&["lcs", "k", "nokey", "idx"], "%2\r\n$7\r\nmatches\r\n*0\r\n$3\r\nlen\r\n:0\r\n"),
                 (&["incrbyfloat", "fl", "1.5"], "$3\r\n1.5\r\n"),
             ],
         );
@@ -772,11 +589,7 @@ fn ttl_is_set_kept_and_dropped_like_redis() {
         assert_eq!(expiry_ms(&mut ks, "k"), Some(Some(4_102_444_800_000)));
     }
     ok(&mut ks, &["set", "c", "1", "pxat", "4102444800000"]);
-    for args in [
-        &["incr", "c"][..],
-        &["decrby", "c", "3"],
-        &["incrbyfloat", "c", "1.5"],
-    ] {
+    for args in [&["incr", "c"][..], &["decrby", "c", "3"], &["incrbyfloat", "c", "1.5"]] {
         ok(&mut ks, args);
         assert_eq!(expiry_ms(&mut ks, "c"), Some(Some(4_102_444_800_000)));
     }
@@ -802,10 +615,7 @@ fn ttl_is_set_kept_and_dropped_like_redis() {
     assert_eq!(ks.db(0).len(), 3);
     assert_eq!(ok(&mut ks, &["get", "p"]), b"$-1\r\n");
     assert_eq!(ks.db(0).len(), 2);
-    assert_eq!(
-        ok(&mut ks, &["getex", "k", "pxat", &NOW_MS.to_string()]),
-        b"$1\r\nv\r\n"
-    );
+    assert_eq!(ok(&mut ks, &["getex", "k", "pxat", &NOW_MS.to_string()]), b"$1\r\nv\r\n");
     assert_eq!(expiry_ms(&mut ks, "k"), None);
     // An expired key counts as absent for NX, XX and MSETNX.
     ok(&mut ks, &["set", "e", "v", "px", "1"]);
@@ -845,9 +655,7 @@ fn reads_count_keyspace_hits_and_misses() {
 #[test]
 fn strings_cannot_exceed_proto_max_bulk_len() {
     let mut ks = Keyspace::new(1);
-    let cfg = EngineConfig {
-        proto_max_bulk_len_bytes: 10,
-    };
+    let cfg = EngineConfig { proto_max_bulk_len_bytes: 10, ..Default::default() };
     let mut go = |args: &[&str]| {
         let args: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
         String::from_utf8(run_with(
@@ -881,28 +689,12 @@ fn binary_values_round_trip() {
     let mut ks = Keyspace::new(1);
     let cfg = EngineConfig::default();
     let mut go = |args: &[&[u8]]| {
-        run_with(
-            &mut ks,
-            NOW_MS,
-            Protocol::Resp2,
-            &cfg,
-            &mut ExecStats::default(),
-            args,
-        )
+        run_with(&mut ks, NOW_MS, Protocol::Resp2, &cfg, &mut ExecStats::default(), args)
     };
     assert_eq!(go(&[b"set", b"k\xff", b"\x00\r\n\xfe"]), b"+OK\r\n");
     assert_eq!(go(&[b"get", b"k\xff"]), b"$4\r\n\x00\r\n\xfe\r\n");
     assert_eq!(go(&[b"getrange", b"k\xff", b"1", b"2"]), b"$2\r\n\r\n\r\n");
-    assert_eq!(
-        go(&[b"incrbyfloat", b"k\xff", b"1"]),
-        b"-ERR value is not a valid float\r\n"
-    );
-    assert_eq!(
-        go(&[b"incrbyfloat", b"x", b"1\xff"]),
-        b"-ERR value is not a valid float\r\n"
-    );
-    assert_eq!(
-        go(&[b"set", b"k", b"v", b"e\xffx", b"1"]),
-        b"-ERR syntax error\r\n"
-    );
+    assert_eq!(go(&[b"incrbyfloat", b"k\xff", b"1"]), b"-ERR value is not a valid float\r\n");
+    assert_eq!(go(&[b"incrbyfloat", b"x", b"1\xff"]), b"-ERR value is not a valid float\r\n");
+    assert_eq!(go(&[b"set", b"k", b"v", b"e\xffx", b"1"]), b"-ERR syntax error\r\n");
 }

@@ -200,7 +200,11 @@ impl CommandSpec {
             key_specs: legacy_key_spec(keys, flags),
             tips: &[],
             exec: Exec::Keyspace(f),
-            route: if keys.first > 0 { Route::Keys(None) } else { Route::AllShards(Combine::AllOk) },
+            route: if keys.first > 0 {
+                Route::Keys(None)
+            } else {
+                Route::AllShards(Combine::AllOk)
+            },
             doc: Doc::new("generic", "1.0.0", "", ""),
             subcommands: &[],
         }

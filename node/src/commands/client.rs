@@ -131,7 +131,11 @@ pub fn run_sync(conn: &mut Conn, name: &str, args: &Args<'_>) -> Flow {
             }
         }
         "client|help" => {
-            engine::cmd::introspect::help_reply(args.get(0), HELP, &mut Reply::new(conn.local_out(), proto));
+            engine::cmd::introspect::help_reply(
+                args.get(0),
+                HELP,
+                &mut Reply::new(conn.local_out(), proto),
+            );
         }
         other => {
             Reply::new(conn.local_out(), proto).error(&format!(
@@ -297,7 +301,10 @@ pub async fn run_async(conn: &mut Conn, name: &str, args: &Args<'_>, out: &mut V
     // CLIENT KILL addr:port (old form) or CLIENT KILL <option> <value> ...
     let old_form = args.len() == 3;
     let filter = if old_form {
-        Filter { addr: Some(String::from_utf8_lossy(args.get(2)).into_owned()), ..Default::default() }
+        Filter {
+            addr: Some(String::from_utf8_lossy(args.get(2)).into_owned()),
+            ..Default::default()
+        }
     } else {
         match parse_kill_filter(args, me) {
             Ok(f) => f,

@@ -29,7 +29,12 @@ pub enum Flow {
 
 /// Runs a node command that needs only this connection and shard, writing its
 /// reply to `conn.local_out()`.
-pub fn run_sync(conn: &mut Conn, spec: &'static CommandSpec, args: &Args<'_>, _start: usize) -> Flow {
+pub fn run_sync(
+    conn: &mut Conn,
+    spec: &'static CommandSpec,
+    args: &Args<'_>,
+    _start: usize,
+) -> Flow {
     let proto = conn.client.borrow().proto;
     match spec.name {
         "ping" | "echo" | "select" | "quit" | "hello" | "auth" | "reset" | "time" => {
@@ -59,7 +64,12 @@ pub fn run_sync(conn: &mut Conn, spec: &'static CommandSpec, args: &Args<'_>, _s
 }
 
 /// Runs a node command that needs other shards, appending its reply to `out`.
-pub async fn run_async(conn: &mut Conn, spec: &'static CommandSpec, args: &Args<'_>, out: &mut Vec<u8>) {
+pub async fn run_async(
+    conn: &mut Conn,
+    spec: &'static CommandSpec,
+    args: &Args<'_>,
+    out: &mut Vec<u8>,
+) {
     match spec.name {
         "info" => info::info(conn, args, out).await,
         "client|list" | "client|kill" | "client|pause" | "client|unpause" => {

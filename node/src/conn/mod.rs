@@ -47,7 +47,8 @@ pub struct Conn {
 /// Serves one client until it disconnects, is killed, or breaks the protocol.
 pub async fn serve(shard: Rc<Shard>, mut stream: TcpStream, client: Rc<RefCell<Client>>) {
     let shards = shard.shared.shard_count;
-    let mut conn = Conn { shard, client, close: false, batch: Batch::new(shards), wbuf: Vec::new() };
+    let mut conn =
+        Conn { shard, client, close: false, batch: Batch::new(shards), wbuf: Vec::new() };
     let mut rbuf: Vec<u8> = vec![0; READ_CHUNK_BYTES];
     let (mut rstart, mut rend) = (0usize, 0usize);
     let mut spans: Vec<Span> = Vec::new();
@@ -337,7 +338,8 @@ impl Conn {
             }
             srcs.push(self.run_on(peer, me, spec, db, proto, args, Some(cmd)));
         }
-        let key_parts = shard_of.iter().map(|s| peers.binary_search(s).expect("peer listed")).collect();
+        let key_parts =
+            shard_of.iter().map(|s| peers.binary_search(s).expect("peer listed")).collect();
         self.batch.push_many(kind, srcs, key_parts, proto, skip);
     }
 

@@ -165,7 +165,7 @@ impl Core {
 
 /// The engine's part of the configuration.
 pub fn engine_config(cfg: &Config) -> EngineConfig {
-    EngineConfig { proto_max_bulk_len_bytes: cfg.proto_max_bulk_len_bytes }
+    EngineConfig { proto_max_bulk_len_bytes: cfg.proto_max_bulk_len_bytes, cluster_enabled: false }
 }
 
 /// One shard as its tasks see it.
@@ -234,11 +234,18 @@ impl Shard {
     pub fn handle(&self, msg: Msg) {
         match msg {
             Msg::Exec(batch) => {
-                let mut reply = BatchReply { buf: Vec::new(), ends: Vec::with_capacity(batch.jobs.len()) };
+                let mut reply =
+                    BatchReply { buf: Vec::new(), ends: Vec::with_capacity(batch.jobs.len()) };
                 let mut core = self.core.borrow_mut();
                 core.stats.forwarded_in += batch.jobs.len() as u64;
                 for job in &batch.jobs {
-                    core.exec(job.spec, job.db as usize, job.proto, &job.cmd.args(), &mut reply.buf);
+                    core.exec(
+                        job.spec,
+                        job.db as usize,
+                        job.proto,
+                        &job.cmd.args(),
+                        &mut reply.buf,
+                    );
                     reply.ends.push(reply.buf.len() as u32);
                 }
                 drop(core);
