@@ -33,7 +33,7 @@ const MAX_RANDOM_MISMATCHES: usize = 1000;
 
 fn differ(shards: usize) -> Differ {
     let label = format!("slotd {shards} shard{}", if shards == 1 { "" } else { "s" });
-    Differ::new(slotd(shards, &[]), redis_server(&[]), &label)
+    Differ::new(Box::new(move || slotd(shards, &[])), redis_server(&[]), &label)
 }
 
 fn cmd(words: &[&str]) -> Vec<Vec<u8>> {
@@ -542,7 +542,7 @@ fn random_pipelines_two_shards() {
 /// leave nothing to timing or chance.
 #[test]
 fn harness_is_deterministic_redis_against_redis() {
-    let mut d = Differ::new(redis_server(&[]), redis_server(&[]), "redis vs redis");
+    let mut d = Differ::new(Box::new(|| redis_server(&[])), redis_server(&[]), "redis vs redis");
     run_corpus(&mut d);
     run_random(&mut d, false);
     run_random(&mut d, true);

@@ -20,6 +20,8 @@ const REPLY_TIMEOUT: Duration = Duration::from_secs(5);
 const HISTORY_LEN: usize = 5;
 /// Bytes of a reply shown in a report before it is cut.
 const SHOW_MAX_BYTES: usize = 400;
+/// Most slotd restarts in one run before giving up.
+const MAX_RESTARTS: usize = 5;
 /// Most SCAN calls made for one full iteration.
 const SCAN_MAX_CALLS: usize = 10_000;
 /// Largest bulk length or aggregate count the reader accepts.
@@ -216,6 +218,16 @@ impl RespConn {
             }
             _ => Err(bad(format!("unknown reply type byte {}", show(&[t])))),
         }
+    }
+}
+
+/// How a failed read shows in a report.
+fn io_text(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
+            format!("<no reply within {} s>", REPLY_TIMEOUT.as_secs())
+        }
+        _ => format!("<{e}>"),
     }
 }
 
@@ -440,7 +452,10 @@ pub struct Mismatch {
 
 /// A pair of connections (slotd, redis-server) that gets every command.
 pub struct Differ {
+    start_slotd: Box<dyn Fn() -> Server>,
     slotd: Server,
+    /// Times slotd was restarted after it stopped answering.
+    restarts: usize,
     redis: Server,
     label: String,
     s: RespConn,
@@ -469,12 +484,17 @@ pub enum Outcome {
 }
 
 impl Differ {
-    /// Connects to both servers; `label` names the slotd setup in reports.
-    pub fn new(slotd: Server, redis: Server, label: &str) -> Self {
+    /// Starts slotd with `start_slotd` (called again to restart it should it
+    /// stop answering) and connects to both; `label` names the slotd setup in
+    /// reports.
+    pub fn new(start_slotd: Box<dyn Fn() -> Server>, redis: Server, label: &str) -> Self {
+        let slotd = start_slotd();
         let s = RespConn::connect(slotd.port).expect("connect to slotd");
         let r = RespConn::connect(redis.port).expect("connect to redis-server");
         Differ {
+            start_slotd,
             slotd,
+            restarts: 0,
             redis,
             label: label.to_string(),
             s,
@@ -532,15 +552,13 @@ impl Differ {
         if want.as_ref().is_ok_and(|w| w.value.is_error()) {
             self.errors += 1;
         }
-        let want_text = want.as_ref().map_or_else(|e| format!("<{e}>"), |w| show(&w.raw));
+        let want_text = want.as_ref().map_or_else(io_text, |w| show(&w.raw));
         if !same {
-            let got_text = got.as_ref().map_or_else(|e| format!("<{e}>"), |g| show(&g.raw));
+            let got_text = got.as_ref().map_or_else(io_text, |g| show(&g.raw));
             self.record(&name, args, &want_text, &got_text);
-            if got.is_err() || want.is_err() {
-                self.reconnect();
-            }
         }
         self.remember(args, want_text);
+        self.recover_from(&got, &want);
         if same {
             Outcome::Same
         } else {
@@ -552,18 +570,33 @@ impl Differ {
     /// them (setup commands whose replies legitimately differ).
     pub fn unchecked(&mut self, args: &[Vec<u8>]) {
         let (got, want) = self.exchange(args);
-        if got.is_err() || want.is_err() {
-            self.reconnect();
-        }
-        let want_text = want.map_or_else(|e| format!("<{e}>"), |w| show(&w.raw));
+        let want_text = want.as_ref().map_or_else(io_text, |w| show(&w.raw));
         self.remember(args, format!("{want_text} (not compared)"));
+        self.recover_from(&got, &want);
+    }
+
+    /// After a broken exchange: redis-server failing is the harness's problem
+    /// (panic); slotd failing (no reply, closed connection, bad RESP) was just
+    /// recorded as a mismatch, and slotd is restarted with both servers
+    /// emptied, so the run goes on.
+    fn recover_from(&mut self, got: &io::Result<Reply>, want: &io::Result<Reply>) {
+        if let Err(e) = want {
+            self.report_and_panic(&format!("redis-server failed: {e}"));
+        }
+        if got.is_err() {
+            if self.restarts == MAX_RESTARTS {
+                self.report_and_panic(&format!("slotd stopped answering {MAX_RESTARTS} times"));
+            }
+            self.restarts += 1;
+            eprintln!("[{}] restarting slotd (restart {})", self.label, self.restarts);
+            self.slotd = (self.start_slotd)();
+            self.reconnect();
+            self.resync();
+        }
     }
 
     /// Closes both connections and opens fresh ones (database 0, RESP2).
     pub fn reconnect(&mut self) {
-        if let Ok(Some(st)) = self.slotd.child.try_wait() {
-            self.report_and_panic(&format!("slotd exited ({st})"));
-        }
         self.s = RespConn::connect(self.slotd.port).expect("reconnect to slotd");
         self.r = RespConn::connect(self.redis.port).expect("reconnect to redis-server");
     }
