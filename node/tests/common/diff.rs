@@ -461,6 +461,8 @@ pub struct Differ {
     s: RespConn,
     r: RespConn,
     history: VecDeque<Past>,
+    /// Commands kept in `history` (more while a pipeline is compared).
+    history_len: usize,
     /// Where we are (scenario name, seed), printed with each mismatch.
     pub context: String,
     /// Commands compared so far.
@@ -500,6 +502,7 @@ impl Differ {
             s,
             r,
             history: VecDeque::new(),
+            history_len: HISTORY_LEN,
             context: String::new(),
             count: 0,
             errors: 0,
@@ -516,23 +519,37 @@ impl Differ {
     }
 
     /// Sends all of `cmds` to both servers in one write each (a pipeline),
-    /// then compares the replies in order. Stops at a broken connection.
+    /// then compares the replies in order. Stops at the first mismatch (what
+    /// follows in the pipeline ran on diverged state) and reconnects; the
+    /// report then lists the whole pipeline up to it.
     pub fn check_pipeline(&mut self, cmds: &[Vec<Vec<u8>>]) -> Outcome {
         let request: Vec<u8> = cmds.iter().flat_map(|c| encode_command(c)).collect();
         let sent_s = self.s.writer.write_all(&request);
         let sent_r = self.r.writer.write_all(&request);
+        self.history_len = HISTORY_LEN + cmds.len();
         let mut outcome = Outcome::Same;
-        for c in cmds {
+        for (i, c) in cmds.iter().enumerate() {
             let got = sent_s.as_ref().map_err(clone_err).and_then(|_| self.s.read_reply());
             let want = sent_r.as_ref().map_err(clone_err).and_then(|_| self.r.read_reply());
             let broken = got.is_err() || want.is_err();
+            let kept = self.mismatches.len();
             if self.judge(c, got, want) == Outcome::Different {
+                // slotd may run later commands of the pipeline first (other
+                // shards), so a failure can come from one of them.
+                if let (true, Some(m)) = (broken, self.mismatches.get_mut(kept)) {
+                    m.text.push_str("  followed in the same pipeline by:\n");
+                    for later in &cmds[i + 1..] {
+                        let _ = writeln!(m.text, "    {}", show_command(later));
+                    }
+                }
+                if !broken {
+                    self.reconnect();
+                }
                 outcome = Outcome::Different;
-            }
-            if broken {
                 break;
             }
         }
+        self.history_len = HISTORY_LEN;
         outcome
     }
 
@@ -621,7 +638,7 @@ impl Differ {
     }
 
     fn remember(&mut self, args: &[Vec<u8>], redis: String) {
-        if self.history.len() == HISTORY_LEN {
+        while self.history.len() >= self.history_len {
             self.history.pop_front();
         }
         self.history.push_back(Past { command: show_command(args), redis });
