@@ -22,8 +22,12 @@ fn runs_clean(shards: usize) {
     let mut c = srv.conn();
     for pipeline in ["1", "16"] {
         let csv = bench(srv.port, pipeline);
-        let tests: Vec<&str> =
-            csv.lines().skip(1).filter_map(|l| l.split(',').next()).map(|t| t.trim_matches('"')).collect();
+        let tests: Vec<&str> = csv
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').next())
+            .map(|t| t.trim_matches('"'))
+            .collect();
         assert_eq!(
             tests,
             ["PING_INLINE", "PING_MBULK", "SET", "GET", "INCR", "MSET (10 keys)"],
