@@ -108,7 +108,12 @@ pub fn run_sync(conn: &mut Conn, name: &str, args: &Args<'_>) -> Flow {
                 Reply::new(conn.local_out(), proto).syntax_error();
                 return Flow::Done;
             };
-            conn.client.borrow_mut().reply_mode = mode;
+            let mut c = conn.client.borrow_mut();
+            // SKIP while replies are OFF changes nothing, as in Redis.
+            if !(mode == ReplyMode::Skip && c.reply_mode == ReplyMode::Off) {
+                c.reply_mode = mode;
+            }
+            drop(c);
             if mode == ReplyMode::On {
                 Reply::new(conn.local_out(), proto).ok();
             }
