@@ -129,6 +129,7 @@ pub fn run(cfg: Config) -> Result<(), String> {
         shard_count,
         run_id: crate::random_hex(40),
         started: Instant::now(),
+        started_unix_s: unix_ms() / 1000,
         port: cfg.port,
         shard_cpus: shard_cpus.clone(),
     });
@@ -138,15 +139,24 @@ pub fn run(cfg: Config) -> Result<(), String> {
     let (ready_tx, ready_rx) = mpsc::channel::<Result<(), String>>();
     let mut handles = Vec::new();
     for (i, &cpu) in shard_cpus.iter().enumerate() {
-        let (mesh, cfg, shared, slot_shard, addrs, ready) =
-            (mesh.clone(), cfg.clone(), shared.clone(), slot_shard.clone(), addrs.clone(), ready_tx.clone());
+        let (mesh, cfg, shared, slot_shard, addrs, ready) = (
+            mesh.clone(),
+            cfg.clone(),
+            shared.clone(),
+            slot_shard.clone(),
+            addrs.clone(),
+            ready_tx.clone(),
+        );
         let builder = LocalExecutorBuilder::new(Placement::Fixed(cpu))
             .name(&format!("shard-{i}"))
             .io_memory(io_memory)
             .spin_before_park(Duration::from_micros(50));
-        let handle = builder
-            .spawn(move || async move { shard_main(mesh, cfg, shared, slot_shard, addrs, ready).await })
-            .map_err(|e| explain_executor_error(&e.to_string()))?;
+        let handle =
+            builder
+                .spawn(move || async move {
+                    shard_main(mesh, cfg, shared, slot_shard, addrs, ready).await
+                })
+                .map_err(|e| explain_executor_error(&e.to_string()))?;
         handles.push(handle);
     }
     drop(ready_tx);
@@ -192,7 +202,10 @@ fn install_signal_handlers(shared: Arc<Shared>) -> Result<(), String> {
         .name("signals".into())
         .spawn(move || {
             if let Some(sig) = signals.forever().next() {
-                tracing::warn!("Received {} scheduling shutdown...", if sig == SIGINT { "SIGINT" } else { "SIGTERM" });
+                tracing::warn!(
+                    "Received {} scheduling shutdown...",
+                    if sig == SIGINT { "SIGINT" } else { "SIGTERM" }
+                );
                 shared.shutdown.store(true, Ordering::SeqCst);
             }
         })
@@ -224,7 +237,9 @@ async fn shard_main(
                 Ok(s) => listeners.push(unsafe { TcpListener::from_raw_fd(s.into_raw_fd()) }),
                 Err(e) if *optional => tracing::debug!("skipping optional bind {addr}: {e}"),
                 Err(e) => {
-                    let _ = ready.send(Err(format!("Could not create server TCP listening socket {addr}: {e}")));
+                    let _ = ready.send(Err(format!(
+                        "Could not create server TCP listening socket {addr}: {e}"
+                    )));
                     return;
                 }
             }
@@ -235,7 +250,8 @@ async fn shard_main(
         }
     }
     let hz = cfg.hz;
-    let shard = Rc::new(Shard { core: RefCell::new(Core::new(id, cfg, slot_shard)), senders, shared });
+    let shard =
+        Rc::new(Shard { core: RefCell::new(Core::new(id, cfg, slot_shard)), senders, shared });
     for (_peer, stream) in receivers.streams() {
         let shard = shard.clone();
         // One task per receiver (a glommio waker count is bounded per task).

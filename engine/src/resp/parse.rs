@@ -156,11 +156,7 @@ pub fn parse_i64_strict(s: &[u8]) -> Option<i64> {
     if s == b"0" {
         return Some(0);
     }
-    let (neg, digits) = if s[0] == b'-' {
-        (true, &s[1..])
-    } else {
-        (false, s)
-    };
+    let (neg, digits) = if s[0] == b'-' { (true, &s[1..]) } else { (false, s) };
     if digits.is_empty() || digits[0] == b'0' {
         return None;
     }
@@ -404,10 +400,7 @@ fn split_args(line: &[u8], spans: &mut Vec<Span>, scratch: &mut Vec<u8>) -> Resu
             }
         }
         debug_assert!(quoted);
-        spans.push((
-            s_start as u32 | SCRATCH_BIT,
-            scratch.len() as u32 | SCRATCH_BIT,
-        ));
+        spans.push((s_start as u32 | SCRATCH_BIT, scratch.len() as u32 | SCRATCH_BIT));
     }
 }
 
@@ -425,12 +418,7 @@ mod tests {
             match parse_request(&input[pos..], &limits, &mut spans, &mut scratch)? {
                 Parsed::Command { consumed } => {
                     let buf = &input[pos..];
-                    out.push(
-                        spans
-                            .iter()
-                            .map(|&s| arg_bytes(buf, &scratch, s).to_vec())
-                            .collect(),
-                    );
+                    out.push(spans.iter().map(|&s| arg_bytes(buf, &scratch, s).to_vec()).collect());
                     pos += consumed;
                 }
                 Parsed::Empty { consumed } => pos += consumed,
@@ -453,10 +441,7 @@ mod tests {
     fn multibulk_incomplete_at_every_cut() {
         let frame = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n";
         for cut in 0..frame.len() {
-            assert_eq!(
-                parse_all(&frame[..cut]).unwrap(),
-                Vec::<Vec<Vec<u8>>>::new()
-            );
+            assert_eq!(parse_all(&frame[..cut]).unwrap(), Vec::<Vec<Vec<u8>>>::new());
         }
         assert_eq!(parse_all(frame).unwrap().len(), 1);
     }
@@ -473,12 +458,7 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                vec![
-                    b"set".to_vec(),
-                    b"a b".to_vec(),
-                    b"c'd".to_vec(),
-                    b"A\n".to_vec()
-                ],
+                vec![b"set".to_vec(), b"a b".to_vec(), b"c'd".to_vec(), b"A\n".to_vec()],
                 words(&["get", "k"])
             ]
         );
@@ -487,26 +467,11 @@ mod tests {
     #[test]
     fn protocol_errors() {
         assert_eq!(parse_all(b"set \"a\r\n"), Err(ProtoError::UnbalancedQuotes));
-        assert_eq!(
-            parse_all(b"set \"a\"b\r\n"),
-            Err(ProtoError::UnbalancedQuotes)
-        );
-        assert_eq!(
-            parse_all(b"*x\r\n"),
-            Err(ProtoError::InvalidMultibulkLength)
-        );
-        assert_eq!(
-            parse_all(b"*1\r\n$999999999999\r\n"),
-            Err(ProtoError::InvalidBulkLength)
-        );
-        assert_eq!(
-            parse_all(b"*1\r\n$-1\r\n"),
-            Err(ProtoError::InvalidBulkLength)
-        );
-        assert_eq!(
-            parse_all(b"*1\r\n+abc\r\n"),
-            Err(ProtoError::ExpectedDollar(b'+'))
-        );
+        assert_eq!(parse_all(b"set \"a\"b\r\n"), Err(ProtoError::UnbalancedQuotes));
+        assert_eq!(parse_all(b"*x\r\n"), Err(ProtoError::InvalidMultibulkLength));
+        assert_eq!(parse_all(b"*1\r\n$999999999999\r\n"), Err(ProtoError::InvalidBulkLength));
+        assert_eq!(parse_all(b"*1\r\n$-1\r\n"), Err(ProtoError::InvalidBulkLength));
+        assert_eq!(parse_all(b"*1\r\n+abc\r\n"), Err(ProtoError::ExpectedDollar(b'+')));
         let long = vec![b'a'; 70 * 1024];
         assert_eq!(parse_all(&long), Err(ProtoError::TooBigInline));
         let mut star = b"*".to_vec();
@@ -516,10 +481,7 @@ mod tests {
 
     #[test]
     fn unauthenticated_limits() {
-        let limits = ParseLimits {
-            unauthenticated: true,
-            ..Default::default()
-        };
+        let limits = ParseLimits { unauthenticated: true, ..Default::default() };
         let mut spans = Vec::new();
         let mut scratch = Vec::new();
         assert_eq!(
@@ -541,10 +503,7 @@ mod tests {
         assert_eq!(parse_all(b"*1\r\n$4\0\r\nPING\r\n"), Ok(none.clone()));
         assert_eq!(parse_all(b"*1\r\n\0\r\n"), Ok(none));
         // A NUL inside a bulk payload is data.
-        assert_eq!(
-            parse_all(b"*1\r\n$3\r\na\0b\r\n"),
-            Ok(vec![vec![b"a\0b".to_vec()]])
-        );
+        assert_eq!(parse_all(b"*1\r\n$3\r\na\0b\r\n"), Ok(vec![vec![b"a\0b".to_vec()]]));
         let mut long = b"PING\0".to_vec();
         long.resize(70 * 1024, b'\n');
         assert_eq!(parse_all(&long), Err(ProtoError::TooBigInline));
@@ -552,22 +511,10 @@ mod tests {
 
     #[test]
     fn vertical_tab_and_form_feed_stay_inside_words() {
-        assert_eq!(
-            parse_all(b"ECHO a\x0bb\r\n").unwrap(),
-            vec![words(&["ECHO", "a\x0bb"])]
-        );
-        assert_eq!(
-            parse_all(b"ECHO a\x0cb\r\n").unwrap(),
-            vec![words(&["ECHO", "a\x0cb"])]
-        );
-        assert_eq!(
-            parse_all(b"\x0b\x0cECHO a\r\n").unwrap(),
-            vec![words(&["ECHO", "a"])]
-        );
-        assert_eq!(
-            parse_all(b"ECHO \"a\"\x0bb\r\n").unwrap(),
-            vec![words(&["ECHO", "a", "b"])]
-        );
+        assert_eq!(parse_all(b"ECHO a\x0bb\r\n").unwrap(), vec![words(&["ECHO", "a\x0bb"])]);
+        assert_eq!(parse_all(b"ECHO a\x0cb\r\n").unwrap(), vec![words(&["ECHO", "a\x0cb"])]);
+        assert_eq!(parse_all(b"\x0b\x0cECHO a\r\n").unwrap(), vec![words(&["ECHO", "a"])]);
+        assert_eq!(parse_all(b"ECHO \"a\"\x0bb\r\n").unwrap(), vec![words(&["ECHO", "a", "b"])]);
         assert_eq!(
             parse_all(b"ECHO a\x0b\"b c\"\r\n").unwrap(),
             vec![words(&["ECHO", "a\x0bb c"])]
@@ -577,15 +524,9 @@ mod tests {
     #[test]
     fn bulk_header_is_judged_only_once_complete() {
         assert_eq!(parse_all(b"*1\r\n+abc\r"), Ok(Vec::new()));
-        assert_eq!(
-            parse_all(b"*1\r\n+abc\r\n"),
-            Err(ProtoError::ExpectedDollar(b'+'))
-        );
+        assert_eq!(parse_all(b"*1\r\n+abc\r\n"), Err(ProtoError::ExpectedDollar(b'+')));
         // Redis does not check the byte after CR.
-        assert_eq!(
-            parse_all(b"*1\rX$4\r\nPING\r\n").unwrap(),
-            vec![words(&["PING"])]
-        );
+        assert_eq!(parse_all(b"*1\rX$4\r\nPING\r\n").unwrap(), vec![words(&["PING"])]);
     }
 
     #[test]
