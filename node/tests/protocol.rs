@@ -36,26 +36,15 @@ struct Case {
 }
 
 fn case(name: &'static str, payload: impl Into<Vec<u8>>) -> Case {
-    Case {
-        name,
-        prelude: Vec::new(),
-        payload: payload.into(),
-        half_close: false,
-    }
+    Case { name, prelude: Vec::new(), payload: payload.into(), half_close: false }
 }
 
 fn truncated_then_closed(name: &'static str, payload: impl Into<Vec<u8>>) -> Case {
-    Case {
-        half_close: true,
-        ..case(name, payload)
-    }
+    Case { half_close: true, ..case(name, payload) }
 }
 
 fn after(name: &'static str, prelude: &[u8], payload: impl Into<Vec<u8>>) -> Case {
-    Case {
-        prelude: prelude.to_vec(),
-        ..case(name, payload)
-    }
+    Case { prelude: prelude.to_vec(), ..case(name, payload) }
 }
 
 /// What a server did with one case.
@@ -86,13 +75,8 @@ fn collect(
         if now >= deadline || (!patient && now >= quiet_since + QUIET) {
             return (got, false);
         }
-        let wait = if patient {
-            deadline - now
-        } else {
-            quiet_since + QUIET - now
-        };
-        s.set_read_timeout(Some(wait.min(Duration::from_millis(100))))
-            .unwrap();
+        let wait = if patient { deadline - now } else { quiet_since + QUIET - now };
+        s.set_read_timeout(Some(wait.min(Duration::from_millis(100)))).unwrap();
         match s.read(&mut buf) {
             Ok(0) => return (got, true),
             Ok(n) => {
@@ -132,26 +116,26 @@ fn observe(port: u16, c: &Case, reference: Option<&Observed>) -> Observed {
     let (reply, closed) = collect(&mut s, want, until_close, Some(&writer));
     drop(s);
     writer.join().unwrap();
-    Observed {
-        prelude_reply,
-        reply,
-        closed,
-    }
+    Observed { prelude_reply, reply, closed }
 }
 
-/// Bytes for a failure message: escaped, long runs cut.
+/// Bytes for a failure message: printable ASCII as is, the rest as `\r`,
+/// `\n` or `\xNN`; long runs cut.
 fn show(b: &[u8]) -> String {
-    let s: String = b
-        .iter()
-        .take(300)
-        .flat_map(|&c| std::ascii::escape_default(c))
-        .map(char::from)
-        .collect();
-    if b.len() > 300 {
-        format!("{s}... ({} bytes)", b.len())
-    } else {
-        s
+    let mut s = String::new();
+    for &c in b.iter().take(300) {
+        match c {
+            b'\r' => s.push_str("\\r"),
+            b'\n' => s.push_str("\\n"),
+            b'\\' => s.push_str("\\\\"),
+            0x20..=0x7e => s.push(char::from(c)),
+            _ => s.push_str(&format!("\\x{c:02x}")),
+        }
     }
+    if b.len() > 300 {
+        s.push_str(&format!("... ({} bytes)", b.len()));
+    }
+    s
 }
 
 /// The servers of one test: the reference redis first, then slotd with 1 and
@@ -180,10 +164,7 @@ impl Rig {
                 (name, srv, raw)
             })
             .collect();
-        Rig {
-            servers,
-            bystander_auth: bystander_auth.to_vec(),
-        }
+        Rig { servers, bystander_auth: bystander_auth.to_vec() }
     }
 
     /// Runs every case on every server, comparing with redis; returns the
@@ -197,21 +178,15 @@ impl Rig {
                     .iter()
                     .map(|(name, srv, _)| {
                         let (port, reference) = (srv.port, &reference);
-                        (
-                            name.clone(),
-                            scope.spawn(move || observe(port, c, Some(reference))),
-                        )
+                        (name.clone(), scope.spawn(move || observe(port, c, Some(reference))))
                     })
                     .collect();
-                handles
-                    .into_iter()
-                    .map(|(n, h)| (n, h.join().unwrap()))
-                    .collect()
+                handles.into_iter().map(|(n, h)| (n, h.join().unwrap())).collect()
             });
             for (name, got) in runs {
                 if got != reference {
                     failures.push(format!(
-                        "case {}: {name} differs from redis\n  redis: prelude {:?} reply {:?} closed {}\n  {name}: prelude {:?} reply {:?} closed {}",
+                        "case {}: {name} differs from redis\n  redis: prelude \"{}\" reply \"{}\" closed {}\n  {name}: prelude \"{}\" reply \"{}\" closed {}",
                         c.name,
                         show(&reference.prelude_reply),
                         show(&reference.reply),
@@ -232,10 +207,8 @@ impl Rig {
         for (name, srv, raw) in &mut self.servers {
             let got = roundtrip_raw(raw, b"PING\r\n", 7);
             if got != b"+PONG\r\n" {
-                failures.push(format!(
-                    "case {case_name}: {name}: bystander got {:?}",
-                    show(&got)
-                ));
+                failures
+                    .push(format!("case {case_name}: {name}: bystander got \"{}\"", show(&got)));
                 // Keep checking the later cases with a fresh bystander.
                 *raw = srv.raw();
                 if !self.bystander_auth.is_empty() {
@@ -247,12 +220,7 @@ impl Rig {
 }
 
 fn assert_no_failures(failures: Vec<String>) {
-    assert!(
-        failures.is_empty(),
-        "{} case(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n"));
 }
 
 /// A `*<n>` multibulk frame of `args`.
@@ -284,10 +252,7 @@ fn malformed_cases() -> Vec<Case> {
         // Counts of zero or less are consumed without a reply.
         case("count_minus_5", &b"*-5\r\n"[..]),
         case("count_minus_5_then_ping", &b"*-5\r\nPING\r\n"[..]),
-        case(
-            "count_zero_minus_one_then_ping",
-            &b"*0\r\n*-1\r\n*-2147483649\r\nPING\r\n"[..],
-        ),
+        case("count_zero_minus_one_then_ping", &b"*0\r\n*-1\r\n*-2147483649\r\nPING\r\n"[..]),
         case("count_minus_zero", &b"*-0\r\n"[..]),
         case("count_leading_zero", &b"*01\r\n"[..]),
         case("count_plus", &b"*+1\r\n"[..]),
@@ -305,14 +270,8 @@ fn malformed_cases() -> Vec<Case> {
         case("bulk_without_dollar", &b"*1\r\n+abc\r\n"[..]),
         case("bulk_without_dollar_cr", &b"*1\r\n\r\n"[..]),
         case("bulk_without_dollar_waits_for_lf", &b"*1\r\n+abc\r"[..]),
-        case(
-            "bulk_header_with_nul_waits",
-            &b"*1\r\n$4\x00\r\nPING\r\n"[..],
-        ),
-        case(
-            "bulk_trailer_not_checked",
-            &b"*1\r\n$4\r\nPINGxx*1\r\n$4\r\nPING\r\n"[..],
-        ),
+        case("bulk_header_with_nul_waits", &b"*1\r\n$4\x00\r\nPING\r\n"[..]),
+        case("bulk_trailer_not_checked", &b"*1\r\n$4\r\nPINGxx*1\r\n$4\r\nPING\r\n"[..]),
         // Truncated frames, then the client closes its side: no reply, closed.
         truncated_then_closed("truncated_count", &b"*2"[..]),
         truncated_then_closed("truncated_bulk_header", &b"*2\r\n$4\r\nECHO\r\n$"[..]),
@@ -334,20 +293,14 @@ fn malformed_cases() -> Vec<Case> {
             "inline_escapes",
             &b"ECHO \"\\x41\\n\\t\\q\"\r\nECHO 'a\\'b'\r\nECHO a\"b c\"\r\n"[..],
         ),
-        case(
-            "inline_vertical_tab_in_word",
-            &b"ECHO a\x0bb\r\nECHO a\x0cb\r\n\x0bECHO c\r\n"[..],
-        ),
+        case("inline_vertical_tab_in_word", &b"ECHO a\x0bb\r\nECHO a\x0cb\r\n\x0bECHO c\r\n"[..]),
         case("inline_high_bytes", &b"ECHO \xff\xfe\r\n"[..]),
         case("unbalanced_double_quote", &b"ECHO \"a b\r\n"[..]),
         case("unbalanced_single_quote", &b"ECHO 'a b\r\n"[..]),
         case("closing_quote_then_letter", &b"ECHO \"a\"b\r\n"[..]),
         case("escape_at_line_end", &b"ECHO \"\\\r\n"[..]),
         // Valid pipelined commands, then garbage: their replies come first.
-        case(
-            "pipeline_then_bad_count",
-            &b"PING\r\nECHO hi\r\n*1\r\n$4\r\nPING\r\n*x\r\n"[..],
-        ),
+        case("pipeline_then_bad_count", &b"PING\r\nECHO hi\r\n*1\r\n$4\r\nPING\r\n*x\r\n"[..]),
         case(
             "pipeline_across_shards_then_bad_bulk",
             [
@@ -357,10 +310,7 @@ fn malformed_cases() -> Vec<Case> {
             ]
             .concat(),
         ),
-        case(
-            "pipeline_then_unbalanced_quotes",
-            &b"SET k v\r\nGET k\r\nECHO \"x\r\nPING\r\n"[..],
-        ),
+        case("pipeline_then_unbalanced_quotes", &b"SET k v\r\nGET k\r\nECHO \"x\r\nPING\r\n"[..]),
     ]
 }
 
@@ -379,20 +329,10 @@ fn unauthenticated_limits_match_redis() {
         case("unauth_bulk_16385", &b"*1\r\n$16385\r\n"[..]),
         case("unauth_bulk_16384_waits", &b"*1\r\n$16384\r\n"[..]),
         case("unauth_ping", &b"PING\r\n"[..]),
-        case(
-            "unauth_long_inline_is_fine",
-            [&b"ECHO "[..], &[b'a'; 20000], b"\r\n"].concat(),
-        ),
-        case(
-            "unauth_wrong_password_then_count_11",
-            &b"AUTH wrong\r\n*11\r\n"[..],
-        ),
+        case("unauth_long_inline_is_fine", [&b"ECHO "[..], &[b'a'; 20000], b"\r\n"].concat()),
+        case("unauth_wrong_password_then_count_11", &b"AUTH wrong\r\n*11\r\n"[..]),
         after("authed_count_11_waits", b"AUTH secret\r\n", &b"*11\r\n"[..]),
-        after(
-            "authed_bulk_16385_waits",
-            b"AUTH secret\r\n",
-            &b"*1\r\n$16385\r\n"[..],
-        ),
+        after("authed_bulk_16385_waits", b"AUTH secret\r\n", &b"*1\r\n$16385\r\n"[..]),
     ];
     assert_no_failures(rig.run(&cases));
 }
@@ -404,15 +344,8 @@ fn set_bulk(n_bytes: usize) -> Vec<u8> {
 
 #[test]
 fn query_buffer_and_bulk_limits_match_redis() {
-    let mut rig = Rig::new(
-        &[
-            "--client-query-buffer-limit",
-            "1mb",
-            "--proto-max-bulk-len",
-            "1mb",
-        ],
-        b"",
-    );
+    let mut rig =
+        Rig::new(&["--client-query-buffer-limit", "1mb", "--proto-max-bulk-len", "1mb"], b"");
     const MB: usize = 1024 * 1024;
     let cases = vec![
         // proto-max-bulk-len: the header alone is rejected.
@@ -436,37 +369,19 @@ fn known_differences_from_redis() {
     let cases = vec![
         // The parse limits are computed once per read: a frame after AUTH in
         // the same read is still parsed as unauthenticated.
-        case(
-            "auth_then_count_11_same_read",
-            &b"AUTH secret\r\n*11\r\n"[..],
-        ),
-        case(
-            "auth_then_bulk_16385_same_read",
-            &b"AUTH secret\r\n*1\r\n$16385\r\n"[..],
-        ),
+        case("auth_then_count_11_same_read", &b"AUTH secret\r\n*11\r\n"[..]),
+        case("auth_then_bulk_16385_same_read", &b"AUTH secret\r\n*1\r\n$16385\r\n"[..]),
         // `expected '$', got '%c'` sends the raw byte; ProtoError::message()
         // is a String, so a non-ASCII byte comes out as two UTF-8 bytes.
         // ProtoError::write_reply writes the exact bytes.
         case("bulk_without_dollar_high_byte", &b"*1\r\n\xff\r\n"[..]),
         // The unknown-command error prints names with %s: raw bytes, cut at a NUL.
-        after(
-            "unknown_command_high_bytes",
-            b"AUTH secret\r\n",
-            &b"\xffgarbage\xfe x\xff\r\n"[..],
-        ),
-        after(
-            "unknown_command_with_nul",
-            b"AUTH secret\r\n",
-            multibulk(&[b"a\x00b", b"c\x00d"]),
-        ),
+        after("unknown_command_high_bytes", b"AUTH secret\r\n", &b"\xffgarbage\xfe x\xff\r\n"[..]),
+        after("unknown_command_with_nul", b"AUTH secret\r\n", multibulk(&[b"a\x00b", b"c\x00d"])),
         // POST and Host: (HTTP sent to the port) close the connection at once,
         // dropping replies not yet written.
         case("http_post", &b"POST / HTTP/1.1\r\nHost: x\r\n\r\n"[..]),
-        after(
-            "ping_then_host_header",
-            b"AUTH secret\r\n",
-            &b"PING\r\nHost: x\r\nPING\r\n"[..],
-        ),
+        after("ping_then_host_header", b"AUTH secret\r\n", &b"PING\r\nHost: x\r\nPING\r\n"[..]),
     ];
     let mut failures = rig.run(&cases);
     // Redis trims the consumed part of its query buffer after every argument,
@@ -474,9 +389,8 @@ fn known_differences_from_redis() {
     // arguments pass a 1mb client-query-buffer-limit. slotd keeps the whole
     // frame in its read buffer and closes the connection.
     let mut rig = Rig::new(&["--client-query-buffer-limit", "1mb"], b"");
-    let args: Vec<Vec<u8>> = std::iter::once(b"EXISTS".to_vec())
-        .chain((0..2000).map(|_| vec![b'x'; 1000]))
-        .collect();
+    let args: Vec<Vec<u8>> =
+        std::iter::once(b"EXISTS".to_vec()).chain((0..2000).map(|_| vec![b'x'; 1000])).collect();
     let args: Vec<&[u8]> = args.iter().map(|a| &a[..]).collect();
     failures.extend(rig.run(&[case("many_small_args_2mb", multibulk(&args))]));
     assert_no_failures(failures);

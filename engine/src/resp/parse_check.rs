@@ -51,15 +51,8 @@ fn checked_args(frame: &[u8], scratch: &[u8], spans: &[Span]) -> Vec<Vec<u8>> {
                 end & SCRATCH_BIT != 0,
                 "span halves disagree: {start:#x}..{end:#x}"
             );
-            let (s, e) = (
-                (start & !SCRATCH_BIT) as usize,
-                (end & !SCRATCH_BIT) as usize,
-            );
-            let bound = if in_scratch {
-                scratch.len()
-            } else {
-                frame.len()
-            };
+            let (s, e) = ((start & !SCRATCH_BIT) as usize, (end & !SCRATCH_BIT) as usize);
+            let bound = if in_scratch { scratch.len() } else { frame.len() };
             assert!(
                 s <= e && e <= bound,
                 "span {s}..{e} outside 0..{bound} (scratch: {in_scratch})"
@@ -85,11 +78,7 @@ pub fn drive(stream: &[u8], chunk_bytes: usize, limits: &ParseLimits) -> Outcome
             Ok(Parsed::Incomplete) => {
                 incomplete_at = buf.len();
                 if end == stream.len() {
-                    return Outcome {
-                        commands,
-                        error: None,
-                        pending_bytes: buf.len(),
-                    };
+                    return Outcome { commands, error: None, pending_bytes: buf.len() };
                 }
                 end = (end + chunk_bytes).min(stream.len());
             }
@@ -108,12 +97,7 @@ pub fn drive(stream: &[u8], chunk_bytes: usize, limits: &ParseLimits) -> Outcome
                     consumed > incomplete_at,
                     "frame of {consumed} bytes was Incomplete at {incomplete_at}"
                 );
-                assert_eq!(
-                    is_command,
-                    !spans.is_empty(),
-                    "{parsed:?} with {} spans",
-                    spans.len()
-                );
+                assert_eq!(is_command, !spans.is_empty(), "{parsed:?} with {} spans", spans.len());
                 let frame = &buf[..consumed];
                 let args = checked_args(frame, &scratch, &spans);
                 let again = parse_request(frame, limits, &mut respans, &mut rescratch);
@@ -125,13 +109,7 @@ pub fn drive(stream: &[u8], chunk_bytes: usize, limits: &ParseLimits) -> Outcome
                 start += consumed;
                 incomplete_at = 0;
             }
-            Err(e) => {
-                return Outcome {
-                    commands,
-                    error: Some(e),
-                    pending_bytes: 0,
-                }
-            }
+            Err(e) => return Outcome { commands, error: Some(e), pending_bytes: 0 },
         }
     }
 }
@@ -146,15 +124,9 @@ pub fn limits_for(sel: u8) -> ParseLimits {
     };
     match sel % 4 {
         0 => ParseLimits::default(),
-        1 => ParseLimits {
-            unauthenticated: true,
-            ..ParseLimits::default()
-        },
+        1 => ParseLimits { unauthenticated: true, ..ParseLimits::default() },
         2 => small,
-        _ => ParseLimits {
-            unauthenticated: true,
-            ..small
-        },
+        _ => ParseLimits { unauthenticated: true, ..small },
     }
 }
 
@@ -168,14 +140,8 @@ pub fn check_bytes(data: &[u8]) {
     let limits = limits_for(sel);
     let chunk_bytes = 1 + (sel >> 2) as usize;
     let whole = drive(stream, stream.len(), &limits);
-    for chunked in [
-        drive(stream, chunk_bytes, &limits),
-        drive(stream, 1, &limits),
-    ] {
-        let size_error = [whole.error, chunked.error]
-            .into_iter()
-            .flatten()
-            .any(is_size_error);
+    for chunked in [drive(stream, chunk_bytes, &limits), drive(stream, 1, &limits)] {
+        let size_error = [whole.error, chunked.error].into_iter().flatten().any(is_size_error);
         if size_error {
             let n = whole.commands.len().min(chunked.commands.len());
             assert_eq!(whole.commands[..n], chunked.commands[..n]);
@@ -216,13 +182,7 @@ mod tests {
     fn random_arg(rng: &mut Rng) -> Vec<u8> {
         let len = *rng.pick(&[0usize, 1, 3, 8, 40]);
         (0..len)
-            .map(|_| {
-                if rng.below(2) == 0 {
-                    *rng.pick(INTERESTING)
-                } else {
-                    rng.next() as u8
-                }
-            })
+            .map(|_| if rng.below(2) == 0 { *rng.pick(INTERESTING) } else { rng.next() as u8 })
             .collect()
     }
 
@@ -274,27 +234,14 @@ mod tests {
     fn valid_streams_round_trip_at_any_read_size() {
         let mut rng = Rng(7);
         for _ in 0..20_000 {
-            let cmds: Vec<_> = (0..1 + rng.below(4))
-                .map(|_| random_command(&mut rng))
-                .collect();
+            let cmds: Vec<_> = (0..1 + rng.below(4)).map(|_| random_command(&mut rng)).collect();
             let mut stream = Vec::new();
             for c in &cmds {
-                stream.extend(if rng.below(3) == 0 {
-                    inline(c)
-                } else {
-                    multibulk(c)
-                });
+                stream.extend(if rng.below(3) == 0 { inline(c) } else { multibulk(c) });
             }
             let chunk = 1 + rng.below(16);
             let got = drive(&stream, chunk, &ParseLimits::default());
-            assert_eq!(
-                got,
-                Outcome {
-                    commands: cmds,
-                    error: None,
-                    pending_bytes: 0
-                }
-            );
+            assert_eq!(got, Outcome { commands: cmds, error: None, pending_bytes: 0 });
         }
     }
 
@@ -308,11 +255,7 @@ mod tests {
             } else {
                 for _ in 0..1 + rng.below(3) {
                     let c = random_command(&mut rng);
-                    data.extend(if rng.below(3) == 0 {
-                        inline(&c)
-                    } else {
-                        multibulk(&c)
-                    });
+                    data.extend(if rng.below(3) == 0 { inline(&c) } else { multibulk(&c) });
                 }
                 mutate(&mut rng, &mut data);
             }
