@@ -68,7 +68,7 @@ impl ProtoError {
                 "ERR Protocol error: unauthenticated multibulk length".into()
             }
             ProtoError::ExpectedDollar(c) => {
-                format!("ERR Protocol error: expected '$', got '{}'", *c as char)
+                format!("ERR Protocol error: expected '$', got '{}'", char::from(*c))
             }
             ProtoError::TooBigBulkCount => "ERR Protocol error: too big bulk count string".into(),
             ProtoError::InvalidBulkLength => "ERR Protocol error: invalid bulk length".into(),
@@ -76,6 +76,25 @@ impl ProtoError {
                 "ERR Protocol error: unauthenticated bulk length".into()
             }
         }
+    }
+}
+
+impl ProtoError {
+    /// Appends the complete error reply (`-ERR Protocol error: ...\r\n`) to `out`,
+    /// byte for byte as Redis sends it. Unlike [`ProtoError::message`], the byte
+    /// of [`ProtoError::ExpectedDollar`] is written raw even when it is not ASCII
+    /// (Redis formats it with `%c`), and CR/LF become spaces as in every error.
+    pub fn write_reply(&self, out: &mut Vec<u8>) {
+        out.push(b'-');
+        match self {
+            ProtoError::ExpectedDollar(c) => {
+                out.extend_from_slice(b"ERR Protocol error: expected '$', got '");
+                out.push(if matches!(c, b'\r' | b'\n') { b' ' } else { *c });
+                out.push(b'\'');
+            }
+            other => out.extend_from_slice(other.message().as_bytes()),
+        }
+        out.extend_from_slice(b"\r\n");
     }
 }
 
@@ -161,8 +180,16 @@ pub fn parse_i64_strict(s: &[u8]) -> Option<i64> {
     }
 }
 
-fn find_cr(buf: &[u8], from: usize) -> Option<usize> {
-    buf[from..].iter().position(|&c| c == b'\r').map(|p| p + from)
+/// Finds `want` at or after `from` the way Redis's `strchr` on its query buffer
+/// does: a NUL byte ends the search, so a header or inline line holding a NUL
+/// before its terminator is never complete (Redis waits for more data, then
+/// fails with a "too big" error once the limit is passed).
+fn find_byte(buf: &[u8], from: usize, want: u8) -> Option<usize> {
+    buf[from..]
+        .iter()
+        .position(|&c| c == want || c == 0)
+        .map(|p| p + from)
+        .filter(|&i| buf[i] == want)
 }
 
 fn parse_multibulk(
@@ -170,7 +197,7 @@ fn parse_multibulk(
     limits: &ParseLimits,
     spans: &mut Vec<Span>,
 ) -> Result<Parsed, ProtoError> {
-    let Some(cr) = find_cr(buf, 1) else {
+    let Some(cr) = find_byte(buf, 1, b'\r') else {
         if buf.len() > limits.max_inline_bytes {
             return Err(ProtoError::TooBigMbulkCount);
         }
@@ -194,17 +221,18 @@ fn parse_multibulk(
         if pos >= buf.len() {
             return Ok(Parsed::Incomplete);
         }
-        let Some(cr) = find_cr(buf, pos) else {
+        let Some(cr) = find_byte(buf, pos, b'\r') else {
             if buf.len() - pos > limits.max_inline_bytes {
                 return Err(ProtoError::TooBigBulkCount);
             }
             return Ok(Parsed::Incomplete);
         };
-        if buf[pos] != b'$' {
-            return Err(ProtoError::ExpectedDollar(buf[pos]));
-        }
+        // Like Redis, wait for the byte after CR before judging the header.
         if cr + 1 >= buf.len() {
             return Ok(Parsed::Incomplete);
+        }
+        if buf[pos] != b'$' {
+            return Err(ProtoError::ExpectedDollar(buf[pos]));
         }
         let len = match parse_i64_strict(&buf[pos + 1..cr]) {
             Some(n) if n >= 0 && n as u64 <= limits.max_bulk_len_bytes => n as usize,
@@ -231,7 +259,7 @@ fn parse_inline(
     spans: &mut Vec<Span>,
     scratch: &mut Vec<u8>,
 ) -> Result<Parsed, ProtoError> {
-    let Some(nl) = buf.iter().position(|&c| c == b'\n') else {
+    let Some(nl) = find_byte(buf, 0, b'\n') else {
         if buf.len() > limits.max_inline_bytes {
             return Err(ProtoError::TooBigInline);
         }
@@ -257,13 +285,25 @@ fn hex_val(c: u8) -> Option<u8> {
     }
 }
 
+/// White space as C's `isspace`: skipped between words and accepted after a
+/// closing quote.
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\n' | b'\r' | b'\t' | 0x0b | 0x0c)
+}
+
+/// The bytes that end an unquoted word. Narrower than [`is_space`]: Redis's
+/// `sdssplitargs` keeps vertical tab and form feed inside a word.
+fn ends_word(c: u8) -> bool {
+    matches!(c, b' ' | b'\n' | b'\r' | b'\t')
+}
+
 /// Splits an inline line like Redis's `sdssplitargs`: words separated by white
 /// space, `"..."` with C escapes and `\xHH`, `'...'` with only `\'` escaped; a
 /// closing quote must be followed by white space or the end of the line.
 /// Unquoted words become spans of the buffer; quoted ones are unescaped into
-/// `scratch` and their spans carry [`SCRATCH_BIT`].
+/// `scratch` and their spans carry [`SCRATCH_BIT`]. The line holds no NUL (the
+/// caller's line search stops there).
 fn split_args(line: &[u8], spans: &mut Vec<Span>, scratch: &mut Vec<u8>) -> Result<(), ProtoError> {
-    let is_space = |c: u8| matches!(c, b' ' | b'\n' | b'\r' | b'\t' | 0x0b | 0x0c);
     let mut i = 0;
     loop {
         while i < line.len() && is_space(line[i]) {
@@ -275,10 +315,10 @@ fn split_args(line: &[u8], spans: &mut Vec<Span>, scratch: &mut Vec<u8>) -> Resu
         let word_start = i;
         let mut quoted = false;
         // Fast path: a plain word without quotes is a span of the buffer.
-        while i < line.len() && !is_space(line[i]) && line[i] != b'"' && line[i] != b'\'' {
+        while i < line.len() && !ends_word(line[i]) && line[i] != b'"' && line[i] != b'\'' {
             i += 1;
         }
-        if i >= line.len() || is_space(line[i]) {
+        if i >= line.len() || ends_word(line[i]) {
             spans.push((word_start as u32, i as u32));
             continue;
         }
@@ -342,7 +382,7 @@ fn split_args(line: &[u8], spans: &mut Vec<Span>, scratch: &mut Vec<u8>) -> Resu
                     i += 1;
                 }
             } else {
-                if i >= line.len() || is_space(line[i]) {
+                if i >= line.len() || ends_word(line[i]) {
                     break;
                 }
                 match line[i] {
@@ -451,6 +491,62 @@ mod tests {
         assert_eq!(
             parse_request(b"*1\r\n$16385\r\n", &limits, &mut spans, &mut scratch),
             Err(ProtoError::UnauthenticatedBulkLength)
+        );
+    }
+
+    #[test]
+    fn nul_byte_hides_the_line_end_like_strchr() {
+        let none = Vec::<Vec<Vec<u8>>>::new();
+        assert_eq!(parse_all(b"PI\0NG\r\n"), Ok(none.clone()));
+        assert_eq!(parse_all(b"\0\x01garbage\r\n"), Ok(none.clone()));
+        assert_eq!(parse_all(b"*1\0\r\n$4\r\nPING\r\n"), Ok(none.clone()));
+        assert_eq!(parse_all(b"*1\r\n$4\0\r\nPING\r\n"), Ok(none.clone()));
+        assert_eq!(parse_all(b"*1\r\n\0\r\n"), Ok(none));
+        // A NUL inside a bulk payload is data.
+        assert_eq!(parse_all(b"*1\r\n$3\r\na\0b\r\n"), Ok(vec![vec![b"a\0b".to_vec()]]));
+        let mut long = b"PING\0".to_vec();
+        long.resize(70 * 1024, b'\n');
+        assert_eq!(parse_all(&long), Err(ProtoError::TooBigInline));
+    }
+
+    #[test]
+    fn vertical_tab_and_form_feed_stay_inside_words() {
+        assert_eq!(parse_all(b"ECHO a\x0bb\r\n").unwrap(), vec![words(&["ECHO", "a\x0bb"])]);
+        assert_eq!(parse_all(b"ECHO a\x0cb\r\n").unwrap(), vec![words(&["ECHO", "a\x0cb"])]);
+        assert_eq!(parse_all(b"\x0b\x0cECHO a\r\n").unwrap(), vec![words(&["ECHO", "a"])]);
+        assert_eq!(parse_all(b"ECHO \"a\"\x0bb\r\n").unwrap(), vec![words(&["ECHO", "a", "b"])]);
+        assert_eq!(
+            parse_all(b"ECHO a\x0b\"b c\"\r\n").unwrap(),
+            vec![words(&["ECHO", "a\x0bb c"])]
+        );
+    }
+
+    #[test]
+    fn bulk_header_is_judged_only_once_complete() {
+        assert_eq!(parse_all(b"*1\r\n+abc\r"), Ok(Vec::new()));
+        assert_eq!(parse_all(b"*1\r\n+abc\r\n"), Err(ProtoError::ExpectedDollar(b'+')));
+        // Redis does not check the byte after CR.
+        assert_eq!(parse_all(b"*1\rX$4\r\nPING\r\n").unwrap(), vec![words(&["PING"])]);
+    }
+
+    #[test]
+    fn error_replies_match_redis_bytes() {
+        let reply = |e: ProtoError| {
+            let mut out = Vec::new();
+            e.write_reply(&mut out);
+            out
+        };
+        assert_eq!(
+            reply(ProtoError::ExpectedDollar(0xff)),
+            b"-ERR Protocol error: expected '$', got '\xff'\r\n".to_vec()
+        );
+        assert_eq!(
+            reply(ProtoError::ExpectedDollar(b'\r')),
+            b"-ERR Protocol error: expected '$', got ' '\r\n".to_vec()
+        );
+        assert_eq!(
+            reply(ProtoError::InvalidBulkLength),
+            b"-ERR Protocol error: invalid bulk length\r\n".to_vec()
         );
     }
 
