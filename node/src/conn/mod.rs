@@ -205,7 +205,12 @@ impl Conn {
             (c.db, c.proto)
         };
         self.wait_for_pause(spec).await;
-        let skip = self.take_skip();
+        // CLIENT REPLY decides its own reply: ON answers even when replies were OFF.
+        let skip = if spec.name == "client|reply" {
+            self.client.borrow().reply_mode == ReplyMode::Skip && self.take_skip()
+        } else {
+            self.take_skip()
+        };
         match (spec.exec, spec.route) {
             (Exec::Node, _) => self.run_node_command(spec, args, skip).await,
             (Exec::Keyspace(_), _) if spec.name == "scan" => {
