@@ -8,10 +8,12 @@
 pub struct EngineConfig {
     /// `proto-max-bulk-len`: the largest string a command may create, in bytes.
     pub proto_max_bulk_len_bytes: u64,
+    /// `cluster-enabled`: MOVE, SWAPDB and COPY ... DB refuse to run.
+    pub cluster_enabled: bool,
 }
 
 impl Default for EngineConfig {
     fn default() -> Self {
-        EngineConfig { proto_max_bulk_len_bytes: 512 * 1024 * 1024 }
+        EngineConfig { proto_max_bulk_len_bytes: 512 * 1024 * 1024, cluster_enabled: false }
     }
 }

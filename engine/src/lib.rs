@@ -4,7 +4,8 @@
 //! - [`slot`]: CRC16 hash slots with hash tags;
 //! - [`keyspace`]: per-slot tables of keys, values and expiry;
 //! - [`command`]: the execution context, arguments and the command table;
-//! - [`cmd`]: the command families (strings, keys, ...), one file each.
+//! - [`cmd`]: the command families (strings, keys, ...), one file each;
+//! - [`glob`]: Redis's glob-style pattern matching (KEYS, SCAN MATCH).
 //!
 //! The node crate moves bytes between sockets and shards and calls into this crate.
 

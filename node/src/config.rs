@@ -107,7 +107,8 @@ where
     T: TryFrom<i64> + Into<i64> + std::fmt::Display + Copy,
 {
     let w = one(words)?;
-    let v: i64 = w.parse().map_err(|_| "argument couldn't be parsed into an integer".to_string())?;
+    let v: i64 =
+        w.parse().map_err(|_| "argument couldn't be parsed into an integer".to_string())?;
     if v < min.into() || v > max.into() {
         return Err(format!("argument must be between {min} and {max} inclusive"));
     }
@@ -298,7 +299,8 @@ fn split_line(line: &str) -> Result<Vec<String>, String> {
         Ok(_) => Ok(spans
             .iter()
             .map(|&s| {
-                String::from_utf8_lossy(engine::resp::parse::arg_bytes(&buf, &scratch, s)).into_owned()
+                String::from_utf8_lossy(engine::resp::parse::arg_bytes(&buf, &scratch, s))
+                    .into_owned()
             })
             .collect()),
         Err(_) => Err("Unbalanced quotes in configuration line".into()),
@@ -355,8 +357,8 @@ impl Config {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let words = split_line(line)
-                .map_err(|e| format!("{e} (line {} of {file_name})", n + 1))?;
+            let words =
+                split_line(line).map_err(|e| format!("{e} (line {} of {file_name})", n + 1))?;
             let Some((name, values)) = words.split_first() else { continue };
             self.apply(name, values, &format!("line {} of {file_name}", n + 1))?;
         }
@@ -371,7 +373,11 @@ impl Config {
             if o.name == "bind" {
                 out.push_str(&format!("bind {v}\n"));
             } else {
-                out.push_str(&format!("{} \"{}\"\n", o.name, v.replace('\\', "\\\\").replace('"', "\\\"")));
+                out.push_str(&format!(
+                    "{} \"{}\"\n",
+                    o.name,
+                    v.replace('\\', "\\\\").replace('"', "\\\"")
+                ));
             }
         }
         out
@@ -388,8 +394,16 @@ mod tests {
 
     #[test]
     fn command_line_and_errors() {
-        let c = Config::from_args(&s(&["--port", "7000", "--bind", "127.0.0.1", "::1", "--shards", "2"]))
-            .unwrap();
+        let c = Config::from_args(&s(&[
+            "--port",
+            "7000",
+            "--bind",
+            "127.0.0.1",
+            "::1",
+            "--shards",
+            "2",
+        ]))
+        .unwrap();
         assert_eq!(c.port, 7000);
         assert_eq!(c.bind, s(&["127.0.0.1", "::1"]));
         assert_eq!(c.shards, 2);

@@ -94,32 +94,46 @@ pub fn claim_port(cfg: &Config) -> Result<std::fs::File, String> {
 
 /// The io_uring registered-buffer memory for each shard, or an explanation of
 /// why the locked-memory limit is too low.
+///
+/// With CAP_IPC_LOCK (root) each shard registers 1 MiB. Without it, buffer
+/// registration is refused by the kernel whatever the size and glommio runs
+/// without registered buffers, so a token 64 KiB is asked for; what still needs
+/// locked memory is each executor's rings, measured at under 512 KiB a shard.
 fn io_memory_per_shard(shards: usize) -> Result<usize, String> {
-    const MIN_BYTES: u64 = 512 * 1024;
-    const WANT_BYTES: u64 = 1024 * 1024;
+    const PRIVILEGED_BYTES: usize = 1024 * 1024;
+    const UNPRIVILEGED_BYTES: usize = 64 * 1024;
+    const RINGS_PER_SHARD_BYTES: u64 = 512 * 1024;
     if crate::sys::can_lock_unlimited() {
-        return Ok(WANT_BYTES as usize);
+        return Ok(PRIVILEGED_BYTES);
     }
     let limit = crate::sys::memlock_limit_bytes();
-    let per = limit / shards as u64 / 2;
-    if per < MIN_BYTES {
-        let need_kib = MIN_BYTES * 2 * shards as u64 / 1024;
+    let need = RINGS_PER_SHARD_BYTES * shards as u64;
+    if limit < need {
+        let need_kib = need / 1024;
         return Err(format!(
             "the locked-memory limit (RLIMIT_MEMLOCK) is {} KiB, too low for {shards} shards: io_uring needs {need_kib} KiB. \
-             Raise it with `ulimit -l {need_kib}` (systemd: LimitMEMLOCK={need_kib}K; docker: --ulimit memlock={}), \
+             Raise it with `ulimit -l {need_kib}` (systemd: LimitMEMLOCK={need_kib}K; docker: --ulimit memlock={need}), \
              or run fewer shards with --shards N.",
             limit / 1024,
-            need_kib * 1024
         ));
     }
-    Ok(per.min(WANT_BYTES) as usize)
+    Ok(UNPRIVILEGED_BYTES)
 }
 
 /// Starts every shard and blocks until the node shuts down.
 pub fn run(cfg: Config) -> Result<(), String> {
     let cpus = crate::sys::usable_cpus();
     let shard_count = if cfg.shards == 0 { cpus.len().max(1) } else { cfg.shards };
-    let shard_cpus: Vec<usize> = (0..shard_count).map(|i| cpus[i % cpus.len()]).collect();
+    if shard_count > cpus.len() {
+        // One shard per core is the design; glommio's mesh also fails to join
+        // reliably when several executors share a core.
+        return Err(format!(
+            "--shards {shard_count} is more than the {} CPU(s) this process may run on ({cpus:?}): \
+             run at most one shard per CPU",
+            cpus.len()
+        ));
+    }
+    let shard_cpus: Vec<usize> = cpus[..shard_count].to_vec();
     let io_memory = io_memory_per_shard(shard_count)?;
     let addrs = bind_addrs(&cfg, cfg.port);
     let shared = Arc::new(Shared {
@@ -129,6 +143,7 @@ pub fn run(cfg: Config) -> Result<(), String> {
         shard_count,
         run_id: crate::random_hex(40),
         started: Instant::now(),
+        started_unix_s: unix_ms() / 1000,
         port: cfg.port,
         shard_cpus: shard_cpus.clone(),
     });
@@ -138,15 +153,24 @@ pub fn run(cfg: Config) -> Result<(), String> {
     let (ready_tx, ready_rx) = mpsc::channel::<Result<(), String>>();
     let mut handles = Vec::new();
     for (i, &cpu) in shard_cpus.iter().enumerate() {
-        let (mesh, cfg, shared, slot_shard, addrs, ready) =
-            (mesh.clone(), cfg.clone(), shared.clone(), slot_shard.clone(), addrs.clone(), ready_tx.clone());
+        let (mesh, cfg, shared, slot_shard, addrs, ready) = (
+            mesh.clone(),
+            cfg.clone(),
+            shared.clone(),
+            slot_shard.clone(),
+            addrs.clone(),
+            ready_tx.clone(),
+        );
         let builder = LocalExecutorBuilder::new(Placement::Fixed(cpu))
             .name(&format!("shard-{i}"))
             .io_memory(io_memory)
             .spin_before_park(Duration::from_micros(50));
-        let handle = builder
-            .spawn(move || async move { shard_main(mesh, cfg, shared, slot_shard, addrs, ready).await })
-            .map_err(|e| explain_executor_error(&e.to_string()))?;
+        let handle =
+            builder
+                .spawn(move || async move {
+                    shard_main(mesh, cfg, shared, slot_shard, addrs, ready).await
+                })
+                .map_err(|e| explain_executor_error(&e.to_string()))?;
         handles.push(handle);
     }
     drop(ready_tx);
@@ -192,7 +216,10 @@ fn install_signal_handlers(shared: Arc<Shared>) -> Result<(), String> {
         .name("signals".into())
         .spawn(move || {
             if let Some(sig) = signals.forever().next() {
-                tracing::warn!("Received {} scheduling shutdown...", if sig == SIGINT { "SIGINT" } else { "SIGTERM" });
+                tracing::warn!(
+                    "Received {} scheduling shutdown...",
+                    if sig == SIGINT { "SIGINT" } else { "SIGTERM" }
+                );
                 shared.shutdown.store(true, Ordering::SeqCst);
             }
         })
@@ -224,7 +251,9 @@ async fn shard_main(
                 Ok(s) => listeners.push(unsafe { TcpListener::from_raw_fd(s.into_raw_fd()) }),
                 Err(e) if *optional => tracing::debug!("skipping optional bind {addr}: {e}"),
                 Err(e) => {
-                    let _ = ready.send(Err(format!("Could not create server TCP listening socket {addr}: {e}")));
+                    let _ = ready.send(Err(format!(
+                        "Could not create server TCP listening socket {addr}: {e}"
+                    )));
                     return;
                 }
             }
@@ -235,7 +264,8 @@ async fn shard_main(
         }
     }
     let hz = cfg.hz;
-    let shard = Rc::new(Shard { core: RefCell::new(Core::new(id, cfg, slot_shard)), senders, shared });
+    let shard =
+        Rc::new(Shard { core: RefCell::new(Core::new(id, cfg, slot_shard)), senders, shared });
     for (_peer, stream) in receivers.streams() {
         let shard = shard.clone();
         // One task per receiver (a glommio waker count is bounded per task).

@@ -55,7 +55,8 @@ pub fn rss_bytes() -> u64 {
 /// Total physical memory, bytes.
 pub fn total_memory_bytes() -> u64 {
     // SAFETY: sysconf has no preconditions.
-    let (pages, size) = unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
+    let (pages, size) =
+        unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
     (pages.max(0) as u64) * (size.max(0) as u64)
 }
 

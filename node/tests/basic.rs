@@ -13,7 +13,8 @@ fn set_get_mget_del(shards: usize) {
     }
     let v: i64 = redis::cmd("GET").arg("key:42").query(&mut c).unwrap();
     assert_eq!(v, 42);
-    let keys: Vec<String> = (0..50).map(|i| format!("key:{i}")).chain(["missing".to_string()]).collect();
+    let keys: Vec<String> =
+        (0..50).map(|i| format!("key:{i}")).chain(["missing".to_string()]).collect();
     let vals: Vec<Option<i64>> = redis::cmd("MGET").arg(&keys).query(&mut c).unwrap();
     let mut want: Vec<Option<i64>> = (0..50).map(Some).collect();
     want.push(None);

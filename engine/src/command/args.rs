@@ -46,6 +46,16 @@ impl<'a> Args<'a> {
         self.get(i).eq_ignore_ascii_case(word.as_bytes())
     }
 
+    /// The arguments from index `from` on, as a command of their own (the
+    /// command nested in `COMMAND GETKEYS get key`).
+    pub fn tail(&self, from: usize) -> Args<'a> {
+        Args {
+            buf: self.buf,
+            scratch: self.scratch,
+            spans: &self.spans[from.min(self.spans.len())..],
+        }
+    }
+
     /// Copies the arguments into an owned command.
     pub fn to_owned_cmd(&self) -> OwnedCmd {
         let mut c = OwnedCmd::with_capacity(self.len(), self.iter().map(|a| a.len()).sum());

@@ -35,7 +35,8 @@ pub fn combine(
         }
         Combine::AllOk => reply.ok(),
         Combine::Concat => {
-            let elems: Vec<(usize, &[u8])> = parts.iter().filter_map(|p| array_elements(p)).collect();
+            let elems: Vec<(usize, &[u8])> =
+                parts.iter().filter_map(|p| array_elements(p)).collect();
             reply.array(elems.iter().map(|e| e.0).sum());
             for (_, bytes) in elems {
                 out.extend_from_slice(bytes);
@@ -86,7 +87,11 @@ mod tests {
         );
         // MGET a b c with a, c on part 0 and b on part 1.
         assert_eq!(
-            run(Combine::ArrayByKey, &[b"*2\r\n$1\r\nA\r\n$-1\r\n", b"*1\r\n$1\r\nB\r\n"], &[0, 1, 0]),
+            run(
+                Combine::ArrayByKey,
+                &[b"*2\r\n$1\r\nA\r\n$-1\r\n", b"*1\r\n$1\r\nB\r\n"],
+                &[0, 1, 0]
+            ),
             b"*3\r\n$1\r\nA\r\n$1\r\nB\r\n$-1\r\n"
         );
         assert_eq!(run(Combine::RandomNonNull, &[b"$-1\r\n", b"$1\r\nk\r\n"], &[]), b"$1\r\nk\r\n");

@@ -6,11 +6,15 @@
 
 pub mod args;
 pub mod combine;
+pub mod doc;
+pub mod key_spec;
 pub mod spec;
 pub mod table;
 
 pub use args::{Args, OwnedCmd};
-pub use spec::{flags, Combine, CommandSpec, Doc, Exec, KeyRange, Route};
+pub use doc::{arg_flags, doc_flags, Arg, ArgKind, Doc};
+pub use key_spec::{find_keys, key_flags, BeginSearch, FindKeys, KeyRef, KeySpec, KeySpecs};
+pub use spec::{flags, Combine, CommandSpec, Exec, KeyRange, Route};
 
 use crate::config::EngineConfig;
 use crate::keyspace::{Db, Keyspace};

@@ -5,6 +5,8 @@
 //! `COMMAND`. Each command family declares its own specs next to its code.
 
 use super::args::Args;
+use super::doc::{doc_flags, Arg, Doc};
+use super::key_spec::{key_flags, KeySpec, KeySpecs};
 use super::Ctx;
 
 /// Flags, as `COMMAND INFO` reports them.
@@ -30,7 +32,8 @@ pub mod flags {
     pub const ALLOW_BUSY: u32 = 1 << 18;
     pub const NO_ASYNC_LOADING: u32 = 1 << 19;
 
-    /// Flag names in the order Redis prints them.
+    /// Flag names in the order Redis prints them. `may_replicate` is not
+    /// printed (Redis hides it).
     pub const NAMES: &[(u32, &str)] = &[
         (WRITE, "write"),
         (READONLY, "readonly"),
@@ -46,12 +49,11 @@ pub mod flags {
         (ASKING, "asking"),
         (FAST, "fast"),
         (NO_AUTH, "no_auth"),
-        (MAY_REPLICATE, "may_replicate"),
         (NO_MANDATORY_KEYS, "no_mandatory_keys"),
+        (NO_ASYNC_LOADING, "no_async_loading"),
         (NO_MULTI, "no_multi"),
         (MOVABLEKEYS, "movablekeys"),
         (ALLOW_BUSY, "allow_busy"),
-        (NO_ASYNC_LOADING, "no_async_loading"),
     ];
 }
 
@@ -126,15 +128,6 @@ impl KeyRange {
     }
 }
 
-/// Documentation shown by `COMMAND DOCS`.
-#[derive(Clone, Copy, Debug)]
-pub struct Doc {
-    pub summary: &'static str,
-    pub since: &'static str,
-    pub group: &'static str,
-    pub complexity: &'static str,
-}
-
 /// One entry of the command table.
 #[derive(Clone, Copy)]
 pub struct CommandSpec {
@@ -146,8 +139,13 @@ pub struct CommandSpec {
     pub flags: u32,
     /// ACL categories without the `@`.
     pub acl: &'static [&'static str],
-    /// Where the keys are.
+    /// Where the keys are, as the legacy (first, last, step) triple.
     pub keys: KeyRange,
+    /// Where the keys are and what the command does to them (Redis 7 key specs).
+    /// By default one spec covering `keys`, flagged from READONLY/WRITE.
+    pub key_specs: KeySpecs,
+    /// Hints for clients and proxies (`request_policy:all_shards` ...).
+    pub tips: &'static [&'static str],
     /// Who executes it.
     pub exec: Exec,
     /// How it is routed.
@@ -199,9 +197,15 @@ impl CommandSpec {
             flags,
             acl: &[],
             keys,
+            key_specs: legacy_key_spec(keys, flags),
+            tips: &[],
             exec: Exec::Keyspace(f),
-            route: if keys.first > 0 { Route::Keys(None) } else { Route::AllShards(Combine::AllOk) },
-            doc: Doc { summary: "", since: "1.0.0", group: "generic", complexity: "" },
+            route: if keys.first > 0 {
+                Route::Keys(None)
+            } else {
+                Route::AllShards(Combine::AllOk)
+            },
+            doc: Doc::new("generic", "1.0.0", "", ""),
             subcommands: &[],
         }
     }
@@ -214,9 +218,11 @@ impl CommandSpec {
             flags,
             acl: &[],
             keys: KeyRange::NONE,
+            key_specs: KeySpecs::NONE,
+            tips: &[],
             exec: Exec::Node,
             route: Route::Node,
-            doc: Doc { summary: "", since: "1.0.0", group: "server", complexity: "" },
+            doc: Doc::new("server", "1.0.0", "", ""),
             subcommands: &[],
         }
     }
@@ -229,7 +235,73 @@ impl CommandSpec {
         summary: &'static str,
         complexity: &'static str,
     ) -> CommandSpec {
-        self.doc = Doc { summary, since, group, complexity };
+        self.doc.summary = summary;
+        self.doc.since = since;
+        self.doc.group = group;
+        self.doc.complexity = complexity;
+        self
+    }
+
+    /// Sets the argument syntax shown by `COMMAND DOCS` (and redis-cli hints).
+    pub const fn args(mut self, args: &'static [Arg]) -> CommandSpec {
+        self.doc.args = args;
+        self
+    }
+
+    /// Sets the history shown by `COMMAND DOCS`: (version, what changed).
+    pub const fn history(
+        mut self,
+        history: &'static [(&'static str, &'static str)],
+    ) -> CommandSpec {
+        self.doc.history = history;
+        self
+    }
+
+    /// Marks the command deprecated since version `since`, replaced by `replaced_by`.
+    pub const fn deprecated(
+        mut self,
+        since: &'static str,
+        replaced_by: &'static str,
+    ) -> CommandSpec {
+        self.doc.flags |= doc_flags::DEPRECATED;
+        self.doc.deprecated_since = since;
+        self.doc.replaced_by = replaced_by;
+        self
+    }
+
+    /// Marks the command a system command (not meant for users).
+    pub const fn syscmd(mut self) -> CommandSpec {
+        self.doc.flags |= doc_flags::SYSCMD;
+        self
+    }
+
+    /// Sets the client hints (`nondeterministic_output`, `request_policy:...`).
+    pub const fn tips(mut self, tips: &'static [&'static str]) -> CommandSpec {
+        self.tips = tips;
+        self
+    }
+
+    /// Sets the [`key_flags`] of the key spec derived from the key range
+    /// (`RW | ACCESS | DELETE` ...).
+    pub const fn key_flags(mut self, flags: u32) -> CommandSpec {
+        if let KeySpecs::One(ref mut spec) = self.key_specs {
+            spec.flags = flags;
+        }
+        self
+    }
+
+    /// Sets the notes of the key spec derived from the key range.
+    pub const fn key_notes(mut self, notes: &'static str) -> CommandSpec {
+        if let KeySpecs::One(ref mut spec) = self.key_specs {
+            spec.notes = notes;
+        }
+        self
+    }
+
+    /// Replaces the key specs (for commands with several, or with keys found
+    /// by keyword or by a key count).
+    pub const fn key_specs(mut self, specs: &'static [KeySpec]) -> CommandSpec {
+        self.key_specs = KeySpecs::Many(specs);
         self
     }
 
@@ -256,6 +328,21 @@ impl CommandSpec {
         self.subcommands = subcommands;
         self
     }
+}
+
+/// The key spec equivalent to a legacy key range, flagged `RO | ACCESS` for
+/// read-only commands and `RW | UPDATE` for the others.
+const fn legacy_key_spec(keys: KeyRange, cmd_flags: u32) -> KeySpecs {
+    if keys.first <= 0 {
+        return KeySpecs::NONE;
+    }
+    let key_flags = if cmd_flags & flags::READONLY != 0 {
+        key_flags::RO | key_flags::ACCESS
+    } else {
+        key_flags::RW | key_flags::UPDATE
+    };
+    let lastkey = if keys.last < 0 { keys.last } else { keys.last - keys.first };
+    KeySpecs::One(KeySpec::range(keys.first, lastkey, keys.step, key_flags))
 }
 
 #[cfg(test)]

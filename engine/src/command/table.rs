@@ -3,9 +3,10 @@
 //! Families declare their specs in `crate::cmd`; this module indexes them once
 //! by lower-case name (and subcommands by container and name).
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 use std::sync::OnceLock;
 
+use super::args::Args;
 use super::spec::CommandSpec;
 
 struct Table {
@@ -51,6 +52,29 @@ pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
 /// The subcommand `sub` (any case) of container command `spec`.
 pub fn lookup_sub(spec: &'static CommandSpec, sub: &[u8]) -> Option<&'static CommandSpec> {
     spec.subcommands.iter().find(|s| s.short_name().as_bytes().eq_ignore_ascii_case(sub))
+}
+
+/// The command a request names, as Redis's `lookupCommand` finds it: the
+/// subcommand of a container (`None` if it has no such subcommand), or the
+/// command itself when it has no subcommands or no second argument.
+pub fn lookup_args(args: &Args<'_>) -> Option<&'static CommandSpec> {
+    let base = lookup(args.get(0))?;
+    if args.len() == 1 || base.subcommands.is_empty() {
+        Some(base)
+    } else {
+        lookup_sub(base, args.get(1))
+    }
+}
+
+/// The command or subcommand of full name `name` (`get`, `client|list`, any case).
+pub fn lookup_full(name: &[u8]) -> Option<&'static CommandSpec> {
+    let mut parts = name.split(|&b| b == b'|');
+    let base = lookup(parts.next()?)?;
+    match (parts.next(), parts.next()) {
+        (None, _) => Some(base),
+        (Some(sub), None) => lookup_sub(base, sub),
+        _ => None,
+    }
 }
 
 /// Every top-level command.

@@ -13,8 +13,8 @@
 //! - a key that is expired at `now_ms` is never returned by a lookup: lookups
 //!   delete it first (lazy expiry) and count it in `expired_keys`.
 
-pub mod small_bytes;
 pub mod slot_table;
+pub mod small_bytes;
 pub mod value;
 
 use crate::slot::{key_slot, Slot, SLOT_COUNT};
@@ -33,7 +33,12 @@ pub struct Db {
 
 impl Default for Db {
     fn default() -> Self {
-        Db { slots: (0..SLOT_COUNT).map(|_| None).collect(), keys: 0, volatile_keys: 0, expired_keys: 0 }
+        Db {
+            slots: (0..SLOT_COUNT).map(|_| None).collect(),
+            keys: 0,
+            volatile_keys: 0,
+            expired_keys: 0,
+        }
     }
 }
 

@@ -8,7 +8,10 @@
 //! - every entry's key hashes (hash tag rules) to this table's slot;
 //! - `volatile_keys` equals the number of entries with an expiry;
 //! - an entry's expiry changes only through [`SlotTable::set_expire`] and
-//!   [`SlotTable::insert`], which keep `volatile_keys` right.
+//!   [`SlotTable::insert`], which keep `volatile_keys` right;
+//! - entries move between buckets only when the table is rehashed (grown, or
+//!   rebuilt in place to reclaim deleted buckets), and `layout_epoch` changes
+//!   whenever that may have happened, so a bucket cursor (SCAN) can tell.
 
 use std::sync::OnceLock;
 
@@ -69,6 +72,7 @@ impl Entry {
 pub struct SlotTable {
     map: HashTable<Entry>,
     volatile_keys: usize,
+    layout_epoch: u32,
 }
 
 /// Result of scanning a slot table: the next bucket to visit, or `None` when done.
@@ -112,13 +116,14 @@ impl SlotTable {
         if expire_at_ms != 0 {
             self.volatile_keys += 1;
         }
+        if self.map.len() == self.map.capacity() {
+            // No free bucket left: hashbrown rehashes before inserting, even when
+            // the key is already present, and entries may change buckets.
+            self.layout_epoch = self.layout_epoch.wrapping_add(1);
+        }
         let hash = key_hash(entry.key.as_bytes());
         let key = entry.key.clone();
-        let old = match self.map.entry(
-            hash,
-            |e| e.key == key,
-            |e| key_hash(e.key.as_bytes()),
-        ) {
+        let old = match self.map.entry(hash, |e| e.key == key, |e| key_hash(e.key.as_bytes())) {
             hashbrown::hash_table::Entry::Occupied(mut o) => {
                 Some(std::mem::replace(o.get_mut(), entry))
             }
@@ -174,6 +179,12 @@ impl SlotTable {
     /// Number of buckets; bucket indexes stay valid until the table grows.
     pub fn num_buckets(&self) -> usize {
         self.map.num_buckets()
+    }
+
+    /// Changes (wrapping) whenever entries may have moved between buckets: a
+    /// bucket index taken at another epoch says nothing about what was visited.
+    pub fn layout_epoch(&self) -> u32 {
+        self.layout_epoch
     }
 
     /// The entry in bucket `index`, if the bucket is full.
@@ -254,5 +265,49 @@ mod tests {
             cur = t.scan_buckets(c, 7, |_| seen += 1);
         }
         assert_eq!(seen, 1000);
+    }
+
+    #[test]
+    fn layout_epoch_changes_when_entries_move() {
+        use std::collections::VecDeque;
+        fn layout(t: &SlotTable) -> Vec<Option<SmallBytes>> {
+            (0..t.num_buckets()).map(|i| t.bucket(i).map(|e| e.key.clone())).collect()
+        }
+        let key = |i: u64| format!("k{}", i.wrapping_mul(0x9e37_79b9_7f4a_7c15)).into_bytes();
+        let mut t = SlotTable::default();
+        // Fill a 1024-bucket table to its capacity (896), then churn with 447 live
+        // keys (under half the capacity): deleting from a full table leaves deleted
+        // buckets that hashbrown reclaims by rehashing in place, without growing.
+        let mut live: VecDeque<u64> = (0..896).collect();
+        for &i in &live {
+            t.insert(Entry::new(&key(i), Value::Int(0), 0), 0);
+        }
+        let evict = |t: &mut SlotTable, live: &mut VecDeque<u64>, salt: usize| {
+            while live.len() > 447 {
+                // Remove keys spread over the table, not in insertion order.
+                let victim = live.swap_remove_back((salt * 7919) % live.len()).unwrap();
+                t.remove(&key(victim));
+            }
+        };
+        evict(&mut t, &mut live, 1);
+        let buckets = t.num_buckets();
+        let epoch = t.layout_epoch();
+        for i in 896..4000u64 {
+            let before = (layout(&t), t.layout_epoch());
+            t.insert(Entry::new(&key(i), Value::Int(0), 0), 0);
+            live.push_back(i);
+            evict(&mut t, &mut live, i as usize);
+            // An entry moved if its old bucket no longer holds it but it still exists.
+            let moved = before.0.iter().enumerate().any(|(b, k)| {
+                k.as_ref().is_some_and(|k| {
+                    t.bucket(b).is_none_or(|e| e.key != *k) && t.get(k.as_bytes()).is_some()
+                })
+            });
+            if moved {
+                assert_ne!(before.1, t.layout_epoch(), "entries moved at step {i}");
+            }
+        }
+        assert_eq!(t.num_buckets(), buckets);
+        assert_ne!(t.layout_epoch(), epoch, "the churn should trigger an in-place rehash");
     }
 }

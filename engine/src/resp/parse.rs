@@ -262,11 +262,7 @@ fn hex_val(c: u8) -> Option<u8> {
 /// closing quote must be followed by white space or the end of the line.
 /// Unquoted words become spans of the buffer; quoted ones are unescaped into
 /// `scratch` and their spans carry [`SCRATCH_BIT`].
-fn split_args(
-    line: &[u8],
-    spans: &mut Vec<Span>,
-    scratch: &mut Vec<u8>,
-) -> Result<(), ProtoError> {
+fn split_args(line: &[u8], spans: &mut Vec<Span>, scratch: &mut Vec<u8>) -> Result<(), ProtoError> {
     let is_space = |c: u8| matches!(c, b' ' | b'\n' | b'\r' | b'\t' | 0x0b | 0x0c);
     let mut i = 0;
     loop {
@@ -303,7 +299,8 @@ fn split_args(
                     && hex_val(line[i + 2]).is_some()
                     && hex_val(line[i + 3]).is_some()
                 {
-                    scratch.push(hex_val(line[i + 2]).unwrap() * 16 + hex_val(line[i + 3]).unwrap());
+                    scratch
+                        .push(hex_val(line[i + 2]).unwrap() * 16 + hex_val(line[i + 3]).unwrap());
                     i += 4;
                 } else if c == b'\\' && i + 1 < line.len() {
                     let e = match line[i + 1] {
@@ -381,12 +378,7 @@ mod tests {
             match parse_request(&input[pos..], &limits, &mut spans, &mut scratch)? {
                 Parsed::Command { consumed } => {
                     let buf = &input[pos..];
-                    out.push(
-                        spans
-                            .iter()
-                            .map(|&s| arg_bytes(buf, &scratch, s).to_vec())
-                            .collect(),
-                    );
+                    out.push(spans.iter().map(|&s| arg_bytes(buf, &scratch, s).to_vec()).collect());
                     pos += consumed;
                 }
                 Parsed::Empty { consumed } => pos += consumed,

@@ -22,11 +22,6 @@ pub fn valid_name(name: &[u8]) -> Result<(), &'static str> {
 }
 
 const HELP: &[&str] = &[
-    "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-    "CACHING (YES|NO)",
-    "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
-    "GETREDIR",
-    "    Return the client ID we are redirecting to when tracking is enabled.",
     "GETNAME",
     "    Return the name of the current connection.",
     "ID",
@@ -59,19 +54,14 @@ const HELP: &[&str] = &[
     "    Suspend all, or just write, clients for <timeout> milliseconds.",
     "REPLY (ON|OFF|SKIP)",
     "    Control the replies sent to the current connection.",
+    "SETINFO <option> <value>",
+    "    Set client meta attr. Options are:",
+    "    * LIB-NAME: the client lib name.",
+    "    * LIB-VER: the client lib version.",
     "SETNAME <name>",
     "    Assign the name <name> to the current connection.",
-    "UNBLOCK <clientid> [TIMEOUT|ERROR]",
-    "    Unblock the specified blocked client.",
-    "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
-    "         [OPTIN] [OPTOUT] [NOLOOP]",
-    "    Control server assisted client side caching.",
-    "TRACKINGINFO",
-    "    Report tracking status for the current connection.",
     "NO-EVICT (ON|OFF)",
     "    Protect current client connection from eviction.",
-    "HELP",
-    "    Print this help.",
 ];
 
 /// Runs a CLIENT subcommand that concerns this connection only.
@@ -141,11 +131,11 @@ pub fn run_sync(conn: &mut Conn, name: &str, args: &Args<'_>) -> Flow {
             }
         }
         "client|help" => {
-            let mut out = Reply::new(conn.local_out(), proto);
-            out.array(HELP.len());
-            for l in HELP {
-                out.simple(l);
-            }
+            engine::cmd::introspect::help_reply(
+                args.get(0),
+                HELP,
+                &mut Reply::new(conn.local_out(), proto),
+            );
         }
         other => {
             Reply::new(conn.local_out(), proto).error(&format!(
@@ -285,6 +275,9 @@ pub async fn run_async(conn: &mut Conn, name: &str, args: &Args<'_>, out: &mut V
         let c = conn.client.borrow();
         (c.proto, c.id)
     };
+    if name == "client|pause" || name == "client|unpause" {
+        return pause(conn, name, args, out).await;
+    }
     if name == "client|list" {
         let filter = match parse_list_filter(args) {
             Ok(f) => f,
@@ -308,7 +301,10 @@ pub async fn run_async(conn: &mut Conn, name: &str, args: &Args<'_>, out: &mut V
     // CLIENT KILL addr:port (old form) or CLIENT KILL <option> <value> ...
     let old_form = args.len() == 3;
     let filter = if old_form {
-        Filter { addr: Some(String::from_utf8_lossy(args.get(2)).into_owned()), ..Default::default() }
+        Filter {
+            addr: Some(String::from_utf8_lossy(args.get(2)).into_owned()),
+            ..Default::default()
+        }
     } else {
         match parse_kill_filter(args, me) {
             Ok(f) => f,
@@ -342,4 +338,31 @@ pub async fn run_async(conn: &mut Conn, name: &str, args: &Args<'_>, out: &mut V
     } else {
         reply.int(killed as i64);
     }
+}
+
+/// CLIENT PAUSE timeout [WRITE|ALL] and CLIENT UNPAUSE, on every shard.
+async fn pause(conn: &mut Conn, name: &str, args: &Args<'_>, out: &mut Vec<u8>) {
+    let proto = conn.client.borrow().proto;
+    let pause = if name == "client|unpause" {
+        None
+    } else {
+        let Some(timeout_ms) = parse_i64_strict(args.get(2)) else {
+            return Reply::new(out, proto).error("ERR timeout is not an integer or out of range");
+        };
+        if timeout_ms < 0 {
+            return Reply::new(out, proto).error("ERR timeout is negative");
+        }
+        let writes_only = match args.len() {
+            3 => false,
+            4 if args.is(3, "write") => true,
+            4 if args.is(3, "all") => false,
+            _ => return Reply::new(out, proto).syntax_error(),
+        };
+        Some(crate::shard::Pause {
+            until_ms: crate::shard::unix_ms().saturating_add(timeout_ms as u64),
+            writes_only,
+        })
+    };
+    conn.shard.on_all_shards(move |s: &Shard| s.core.borrow_mut().pause = pause).await;
+    Reply::new(out, proto).ok();
 }

@@ -190,9 +190,8 @@ fn reset(conn: &mut Conn) {
 
 fn time(conn: &mut Conn) {
     let proto = conn.client.borrow().proto;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let mut out = Reply::new(conn.local_out(), proto);
     out.array(2);
     out.bulk_i64(now.as_secs() as i64);

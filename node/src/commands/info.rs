@@ -112,7 +112,13 @@ pub async fn info(conn: &mut Conn, args: &Args<'_>, out: &mut Vec<u8>) {
     Reply::new(out, proto).verbatim(text.as_bytes());
 }
 
-fn write_section(conn: &Conn, section: &str, infos: &[ShardInfo], total: &ShardStats, t: &mut String) {
+fn write_section(
+    conn: &Conn,
+    section: &str,
+    infos: &[ShardInfo],
+    total: &ShardStats,
+    t: &mut String,
+) {
     let shared = &conn.shard.shared;
     let cfg = conn.shard.core.borrow().cfg.clone();
     let now_ms = unix_ms();

@@ -29,18 +29,28 @@ pub enum Flow {
 
 /// Runs a node command that needs only this connection and shard, writing its
 /// reply to `conn.local_out()`.
-pub fn run_sync(conn: &mut Conn, spec: &'static CommandSpec, args: &Args<'_>, _start: usize) -> Flow {
+pub fn run_sync(
+    conn: &mut Conn,
+    spec: &'static CommandSpec,
+    args: &Args<'_>,
+    _start: usize,
+) -> Flow {
     let proto = conn.client.borrow().proto;
     match spec.name {
         "ping" | "echo" | "select" | "quit" | "hello" | "auth" | "reset" | "time" => {
             connection::run(conn, spec.name, args)
         }
-        "client|list" | "client|kill" => Flow::NeedsShards,
+        "client|list" | "client|kill" | "client|pause" | "client|unpause" => Flow::NeedsShards,
         name if name.starts_with("client|") => client::run_sync(conn, name, args),
         "info" | "debug" | "shutdown" | "config|set" | "config|resetstat" | "config|rewrite" => {
             Flow::NeedsShards
         }
         "config|get" | "config|help" => server::config_sync(conn, spec.name, args),
+        "lastsave" => {
+            let t = conn.shard.shared.started_unix_s;
+            Reply::new(conn.local_out(), proto).int(t as i64);
+            Flow::Done
+        }
         name if name == "command" || name.starts_with("command|") => {
             server::command(conn, args);
             Flow::Done
@@ -54,10 +64,17 @@ pub fn run_sync(conn: &mut Conn, spec: &'static CommandSpec, args: &Args<'_>, _s
 }
 
 /// Runs a node command that needs other shards, appending its reply to `out`.
-pub async fn run_async(conn: &mut Conn, spec: &'static CommandSpec, args: &Args<'_>, out: &mut Vec<u8>) {
+pub async fn run_async(
+    conn: &mut Conn,
+    spec: &'static CommandSpec,
+    args: &Args<'_>,
+    out: &mut Vec<u8>,
+) {
     match spec.name {
         "info" => info::info(conn, args, out).await,
-        "client|list" | "client|kill" => client::run_async(conn, spec.name, args, out).await,
+        "client|list" | "client|kill" | "client|pause" | "client|unpause" => {
+            client::run_async(conn, spec.name, args, out).await
+        }
         "debug" => server::debug(conn, args, out).await,
         "shutdown" => server::shutdown(conn, args, out).await,
         _ => server::config_async(conn, spec.name, args, out).await,

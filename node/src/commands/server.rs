@@ -11,7 +11,6 @@ use crate::conn::Conn;
 use crate::shard::{engine_config, Shard};
 
 const CONFIG_HELP: &[&str] = &[
-    "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "GET <pattern>",
     "    Return parameters matching the glob-like <pattern> and their values.",
     "SET <directive> <value>",
@@ -20,8 +19,6 @@ const CONFIG_HELP: &[&str] = &[
     "    Reset statistics reported by the INFO command.",
     "REWRITE",
     "    Rewrite the configuration file.",
-    "HELP",
-    "    Print this help.",
 ];
 
 /// CONFIG GET and CONFIG HELP, answered from this shard's copy of the config.
@@ -30,16 +27,13 @@ pub fn config_sync(conn: &mut Conn, name: &str, args: &Args<'_>) -> Flow {
     let cfg = conn.shard.core.borrow().cfg.clone();
     let mut out = Reply::new(conn.local_out(), proto);
     if name == "config|help" {
-        out.array(CONFIG_HELP.len());
-        for l in CONFIG_HELP {
-            out.simple(l);
-        }
+        engine::cmd::introspect::help_reply(args.get(0), CONFIG_HELP, &mut out);
         return Flow::Done;
     }
     let mut found: Vec<(&str, String)> = Vec::new();
     for pattern in args.iter().skip(2) {
         for o in OPTIONS {
-            if engine::glob::string_match(pattern, o.name.as_bytes(), true)
+            if engine::glob::glob_match(pattern, o.name.as_bytes(), true)
                 && !found.iter().any(|(n, _)| *n == o.name)
             {
                 found.push((o.name, (o.get)(&cfg)));
@@ -204,7 +198,5 @@ pub async fn shutdown(conn: &mut Conn, args: &Args<'_>, out: &mut Vec<u8>) {
 /// COMMAND and its subcommands.
 pub fn command(conn: &mut Conn, args: &Args<'_>) {
     let proto = conn.client.borrow().proto;
-    let mut out = Reply::new(conn.local_out(), proto);
-    let _ = args;
-    out.error("ERR COMMAND introspection is not available yet");
+    engine::cmd::introspect::command(args, &mut Reply::new(conn.local_out(), proto));
 }

@@ -98,7 +98,9 @@ impl Batch {
     /// Sends the queued commands, waits for their replies, and appends every reply
     /// in request order to `out`. The batch is empty afterwards.
     pub async fn finish(&mut self, shard: &Rc<Shard>, out: &mut Vec<u8>) {
-        if self.remote_parts == 0 && self.parts.iter().all(|p| matches!(p, Part::One { skip: false, .. })) {
+        if self.remote_parts == 0
+            && self.parts.iter().all(|p| matches!(p, Part::One { skip: false, .. }))
+        {
             // Everything ran here, in order: the local buffer is the answer.
             out.extend_from_slice(&self.local);
             self.clear();

@@ -140,10 +140,15 @@ pub fn replace_arg(args: &Args<'_>, i: usize, with: &[u8]) -> OwnedCmd {
 /// SCAN: the cursor names a slot; the shard owning it scans its slots from there
 /// and stops where another shard's slots begin, and this loop carries on there
 /// until COUNT keys were gathered or the cursor returns to 0.
-pub async fn scan(shard: &Rc<Shard>, db: usize, proto: Protocol, args: &Args<'_>, out: &mut Vec<u8>) {
+pub async fn scan(
+    shard: &Rc<Shard>,
+    db: usize,
+    proto: Protocol,
+    args: &Args<'_>,
+    out: &mut Vec<u8>,
+) {
     let spec = engine::command::table::lookup(b"scan").expect("scan is in the table");
-    let Some(mut cursor) = std::str::from_utf8(args.get(1)).ok().and_then(|s| s.parse::<u64>().ok())
-    else {
+    let Some(mut cursor) = engine::cmd::scan::parse_scan_cursor(args.get(1)) else {
         return Reply::new(out, proto).error("ERR invalid cursor");
     };
     let mut count = 10usize;
@@ -160,7 +165,7 @@ pub async fn scan(shard: &Rc<Shard>, db: usize, proto: Protocol, args: &Args<'_>
     let mut n_elements = 0usize;
     // Each round moves to another shard's slot range; two rounds per shard bound it.
     for _ in 0..2 * shard.shared.shard_count + 2 {
-        let Some(slot) = engine::cmd::keys::scan_cursor_slot(cursor) else {
+        let Some(slot) = engine::cmd::scan::scan_cursor_slot(cursor) else {
             return Reply::new(out, proto).error("ERR invalid cursor");
         };
         let owner = shard.core.borrow().shard_of(slot);

@@ -47,7 +47,8 @@ pub struct Conn {
 /// Serves one client until it disconnects, is killed, or breaks the protocol.
 pub async fn serve(shard: Rc<Shard>, mut stream: TcpStream, client: Rc<RefCell<Client>>) {
     let shards = shard.shared.shard_count;
-    let mut conn = Conn { shard, client, close: false, batch: Batch::new(shards), wbuf: Vec::new() };
+    let mut conn =
+        Conn { shard, client, close: false, batch: Batch::new(shards), wbuf: Vec::new() };
     let mut rbuf: Vec<u8> = vec![0; READ_CHUNK_BYTES];
     let (mut rstart, mut rend) = (0usize, 0usize);
     let mut spans: Vec<Span> = Vec::new();
@@ -60,6 +61,10 @@ pub async fn serve(shard: Rc<Shard>, mut stream: TcpStream, client: Rc<RefCell<C
                 rbuf.copy_within(rstart..rend, 0);
                 rend -= rstart;
                 rstart = 0;
+            }
+            if rend == 0 && rbuf.len() > 4 * READ_CHUNK_BYTES {
+                // A big request is done: give its buffer back.
+                rbuf = vec![0; READ_CHUNK_BYTES];
             }
             if rbuf.len() - rend < READ_CHUNK_BYTES / 2 {
                 let grown = (rbuf.len() * 2).max(rend + READ_CHUNK_BYTES);
@@ -140,10 +145,12 @@ impl Conn {
         }
     }
 
-    /// Writes an error reply as the next command's reply.
+    /// Writes an error reply as the next command's reply, counting it in INFO
+    /// errorstats.
     pub fn reply_error(&mut self, msg: &str) {
         let start = self.batch.local.len();
         Reply::new(&mut self.batch.local, self.client.borrow().proto).error(msg);
+        self.shard.core.borrow_mut().stats.count_error(&self.batch.local[start..]);
         self.batch.push_local(start, false);
     }
 
@@ -197,6 +204,7 @@ impl Conn {
             c.last_interaction = std::time::Instant::now();
             (c.db, c.proto)
         };
+        self.wait_for_pause(spec).await;
         let skip = self.take_skip();
         match (spec.exec, spec.route) {
             (Exec::Node, _) => self.run_node_command(spec, args, skip).await,
@@ -224,7 +232,10 @@ impl Conn {
                     positions.iter().map(|&p| core.shard_of(key_slot(args.get(p)))).collect()
                 };
                 let target = shard_of.first().copied().unwrap_or(me);
-                if shard_of.iter().all(|&s| s == target) {
+                // Incomplete key groups (MSET k v k) get the command's own error.
+                let step = spec.keys.step.max(1) as usize;
+                let whole_groups = positions.last().map_or(true, |&p| p + step <= args.len());
+                if shard_of.iter().all(|&s| s == target) || !whole_groups {
                     let src = self.run_on(target, me, spec, db, proto, args, None);
                     self.batch.push_remote(src, skip);
                 } else if let Some(kind) = split {
@@ -240,6 +251,29 @@ impl Conn {
             }
             (Exec::Keyspace(_), Route::Node) => {
                 unreachable!("keyspace command {} routed as a node command", spec.name)
+            }
+        }
+    }
+
+    /// Holds the command while a CLIENT PAUSE covers it (CLIENT UNPAUSE itself and
+    /// other non-pausable commands pass). Earlier replies are sent first.
+    async fn wait_for_pause(&mut self, spec: &'static CommandSpec) {
+        let pausable = |p: &crate::shard::Pause| {
+            let write = spec.has(flags::WRITE) || spec.has(flags::MAY_REPLICATE);
+            !matches!(spec.name, "client|unpause" | "client|pause") && (!p.writes_only || write)
+        };
+        let mut flushed = false;
+        loop {
+            let pause = self.shard.core.borrow().pause;
+            match pause {
+                Some(p) if pausable(&p) && crate::shard::unix_ms() < p.until_ms => {
+                    if !flushed {
+                        self.batch.finish(&self.shard, &mut self.wbuf).await;
+                        flushed = true;
+                    }
+                    glommio::timer::sleep(std::time::Duration::from_millis(5)).await;
+                }
+                _ => return,
             }
         }
     }
@@ -304,19 +338,22 @@ impl Conn {
             }
             srcs.push(self.run_on(peer, me, spec, db, proto, args, Some(cmd)));
         }
-        let key_parts = shard_of.iter().map(|s| peers.binary_search(s).expect("peer listed")).collect();
+        let key_parts =
+            shard_of.iter().map(|s| peers.binary_search(s).expect("peer listed")).collect();
         self.batch.push_many(kind, srcs, key_parts, proto, skip);
     }
 
     /// Runs a connection or server command.
     async fn run_node_command(&mut self, spec: &'static CommandSpec, args: &Args<'_>, skip: bool) {
+        let started = std::time::Instant::now();
         let start = self.batch.local.len();
         let flow = commands::run_sync(self, spec, args, start);
-        match flow {
-            Flow::Done => self.batch.push_local(start, skip),
-            Flow::Close => {
+        let failed = match flow {
+            Flow::Done | Flow::Close => {
+                let failed = error_head(&self.batch.local[start..]);
                 self.batch.push_local(start, skip);
-                self.close = true;
+                self.close |= matches!(flow, Flow::Close);
+                failed
             }
             Flow::NeedsShards => {
                 self.batch.local.truncate(start);
@@ -324,11 +361,18 @@ impl Conn {
                 let wstart = self.wbuf.len();
                 let mut out = std::mem::take(&mut self.wbuf);
                 commands::run_async(self, spec, args, &mut out).await;
+                let failed = error_head(&out[wstart..]);
                 if skip {
                     out.truncate(wstart);
                 }
                 self.wbuf = out;
+                failed
             }
+        };
+        let mut core = self.shard.core.borrow_mut();
+        core.stats.count_command(spec.name, started.elapsed(), failed.is_some());
+        if let Some(head) = failed {
+            core.stats.count_error(&head);
         }
     }
 
@@ -336,6 +380,11 @@ impl Conn {
     pub fn local_out(&mut self) -> &mut Vec<u8> {
         &mut self.batch.local
     }
+}
+
+/// The first bytes of `reply` when it is an error (enough for its code).
+fn error_head(reply: &[u8]) -> Option<Vec<u8>> {
+    (reply.first() == Some(&b'-')).then(|| reply[..reply.len().min(64)].to_vec())
 }
 
 /// An argument shown in an error message: at most 128 bytes, lossy UTF-8.

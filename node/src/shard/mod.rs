@@ -48,6 +48,8 @@ pub struct Shared {
     pub run_id: String,
     /// When the node started.
     pub started: Instant,
+    /// When the node started, Unix seconds (LASTSAVE until persistence exists).
+    pub started_unix_s: u64,
     /// The TCP port actually listened on.
     pub port: u16,
     /// The CPU each shard is pinned to.
@@ -72,6 +74,17 @@ pub struct Core {
     pub clients: Registry,
     /// Whether the active expiry cycle runs (DEBUG SET-ACTIVE-EXPIRE).
     pub active_expire: bool,
+    /// CLIENT PAUSE in force, if any.
+    pub pause: Option<Pause>,
+}
+
+/// A CLIENT PAUSE: commands (or only writes) wait until `until_ms`.
+#[derive(Clone, Copy, Debug)]
+pub struct Pause {
+    /// Unix milliseconds when the pause ends.
+    pub until_ms: u64,
+    /// Only commands flagged `write` (and `may_replicate`) wait.
+    pub writes_only: bool,
 }
 
 /// Milliseconds since the Unix epoch.
@@ -109,6 +122,7 @@ impl Core {
             stats: ShardStats::default(),
             clients: Registry::default(),
             active_expire: true,
+            pause: None,
         }
     }
 
@@ -151,7 +165,7 @@ impl Core {
 
 /// The engine's part of the configuration.
 pub fn engine_config(cfg: &Config) -> EngineConfig {
-    EngineConfig { proto_max_bulk_len_bytes: cfg.proto_max_bulk_len_bytes }
+    EngineConfig { proto_max_bulk_len_bytes: cfg.proto_max_bulk_len_bytes, cluster_enabled: false }
 }
 
 /// One shard as its tasks see it.
@@ -220,11 +234,18 @@ impl Shard {
     pub fn handle(&self, msg: Msg) {
         match msg {
             Msg::Exec(batch) => {
-                let mut reply = BatchReply { buf: Vec::new(), ends: Vec::with_capacity(batch.jobs.len()) };
+                let mut reply =
+                    BatchReply { buf: Vec::new(), ends: Vec::with_capacity(batch.jobs.len()) };
                 let mut core = self.core.borrow_mut();
                 core.stats.forwarded_in += batch.jobs.len() as u64;
                 for job in &batch.jobs {
-                    core.exec(job.spec, job.db as usize, job.proto, &job.cmd.args(), &mut reply.buf);
+                    core.exec(
+                        job.spec,
+                        job.db as usize,
+                        job.proto,
+                        &job.cmd.args(),
+                        &mut reply.buf,
+                    );
                     reply.ends.push(reply.buf.len() as u32);
                 }
                 drop(core);

@@ -1,6 +1,6 @@
 //! Per-shard counters, summed over shards by INFO.
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 use std::time::Duration;
 
 use engine::command::ExecStats;

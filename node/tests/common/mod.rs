@@ -61,7 +61,12 @@ impl Drop for Server {
 }
 
 fn temp_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("slotd-test-{}-{}-{}", tag, std::process::id(), free_port()));
+    let d = std::env::temp_dir().join(format!(
+        "slotd-test-{}-{}-{}",
+        tag,
+        std::process::id(),
+        free_port()
+    ));
     std::fs::create_dir_all(&d).unwrap();
     d
 }
