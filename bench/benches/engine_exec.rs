@@ -44,9 +44,7 @@ fn key_indices(count: usize, bound: u64) -> impl Iterator<Item = u64> {
 
 /// `PREPARED_COMMANDS` commands built by `make` from random key indices below `bound`.
 fn prepare(bound: u64, make: impl Fn(String) -> OwnedCmd) -> Vec<OwnedCmd> {
-    key_indices(PREPARED_COMMANDS, bound)
-        .map(|i| make(key(i)))
-        .collect()
+    key_indices(PREPARED_COMMANDS, bound).map(|i| make(key(i))).collect()
 }
 
 /// Executes `cmds` round-robin, one per iteration, clearing the reply buffer each time.

@@ -34,10 +34,7 @@ impl Conn {
         stream.set_read_timeout(Some(timeout))?;
         stream.set_write_timeout(Some(timeout))?;
         stream.set_nodelay(true)?;
-        Ok(Conn {
-            reader: BufReader::with_capacity(1 << 16, stream.try_clone()?),
-            writer: stream,
-        })
+        Ok(Conn { reader: BufReader::with_capacity(1 << 16, stream.try_clone()?), writer: stream })
     }
 
     /// Sends one command and reads its reply.
@@ -57,12 +54,7 @@ impl Conn {
     pub fn read_reply(&mut self) -> io::Result<Resp> {
         let line = self.read_line()?;
         let (kind, rest) = line.split_at(1);
-        let bad = || {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("bad reply line {line:?}"),
-            )
-        };
+        let bad = || io::Error::new(io::ErrorKind::InvalidData, format!("bad reply line {line:?}"));
         let int = |s: &str| s.parse::<i64>().map_err(|_| bad());
         match kind {
             "+" => Ok(Resp::Simple(rest.to_string())),
@@ -83,9 +75,7 @@ impl Conn {
                 if len < 0 {
                     return Ok(Resp::Array(None));
                 }
-                let items = (0..len)
-                    .map(|_| self.read_reply())
-                    .collect::<io::Result<_>>()?;
+                let items = (0..len).map(|_| self.read_reply()).collect::<io::Result<_>>()?;
                 Ok(Resp::Array(Some(items)))
             }
             _ => Err(bad()),
@@ -95,17 +85,11 @@ impl Conn {
     fn read_line(&mut self) -> io::Result<String> {
         let mut line = String::new();
         if self.reader.read_line(&mut line)? == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "connection closed",
-            ));
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed"));
         }
         let line = line.trim_end_matches(['\r', '\n']);
         if line.is_empty() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "empty reply line",
-            ));
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "empty reply line"));
         }
         Ok(line.to_string())
     }

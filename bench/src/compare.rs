@@ -87,22 +87,14 @@ fn run_one(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let sample = Sample {
-                rps: r.rps,
-                p50_ms: r.p50_ms,
-                p99_ms: r.p99_ms,
-                cpu_us_per_op,
-            };
+            let sample = Sample { rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, cpu_us_per_op };
             (r, sample)
         })
         .collect())
 }
 
 fn series_for<'a>(series: &'a mut Vec<Series>, test: &str, pipeline: u32) -> &'a mut Series {
-    let i = match series
-        .iter()
-        .position(|s| s.test == test && s.pipeline == pipeline)
-    {
+    let i = match series.iter().position(|s| s.test == test && s.pipeline == pipeline) {
         Some(i) => i,
         None => {
             series.push(Series {
@@ -125,26 +117,10 @@ struct Metric {
 
 /// The table's measures, each shown for both servers and as a ratio.
 const METRICS: [Metric; 4] = [
-    Metric {
-        title: "ops/s",
-        get: |x| Some(x.rps),
-        format: count,
-    },
-    Metric {
-        title: "p50 ms",
-        get: |x| Some(x.p50_ms),
-        format: |v| fixed(v, 3),
-    },
-    Metric {
-        title: "p99 ms",
-        get: |x| Some(x.p99_ms),
-        format: |v| fixed(v, 3),
-    },
-    Metric {
-        title: "CPU µs/op",
-        get: |x| x.cpu_us_per_op,
-        format: |v| fixed(v, 2),
-    },
+    Metric { title: "ops/s", get: |x| Some(x.rps), format: count },
+    Metric { title: "p50 ms", get: |x| Some(x.p50_ms), format: |v| fixed(v, 3) },
+    Metric { title: "p99 ms", get: |x| Some(x.p99_ms), format: |v| fixed(v, 3) },
+    Metric { title: "CPU µs/op", get: |x| x.cpu_us_per_op, format: |v| fixed(v, 2) },
 ];
 
 fn table(labels: [&str; 2], series: &[Series]) -> Table {

@@ -93,22 +93,16 @@ struct Opts {
 impl Opts {
     fn slotd_bin(&self) -> PathBuf {
         self.slotd.clone().unwrap_or_else(|| {
-            let target = std::env::var_os("CARGO_TARGET_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| {
-                    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                        .join("..")
-                        .join("target")
+            let target =
+                std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| {
+                    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("target")
                 });
             target.join("release").join("slotd")
         })
     }
 
     fn slotd(&self, shards: usize) -> Kind {
-        Kind::Slotd {
-            bin: self.slotd_bin(),
-            shards,
-        }
+        Kind::Slotd { bin: self.slotd_bin(), shards }
     }
 
     fn load(&self) -> Load {
@@ -126,19 +120,11 @@ impl Opts {
     /// The two servers compared, with their labels.
     fn contenders(&self) -> [(String, Kind); 2] {
         if self.shards_compare {
-            [
-                ("slotd/1".into(), self.slotd(1)),
-                ("slotd/2".into(), self.slotd(2)),
-            ]
+            [("slotd/1".into(), self.slotd(1)), ("slotd/2".into(), self.slotd(2))]
         } else {
             [
                 ("slotd".into(), self.slotd(self.shards)),
-                (
-                    "redis".into(),
-                    Kind::Redis {
-                        bin: self.redis_server.clone(),
-                    },
-                ),
+                ("redis".into(), Kind::Redis { bin: self.redis_server.clone() }),
             ]
         }
     }
@@ -173,11 +159,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let result = if opts.memory {
-        memory_mode(&opts)
-    } else {
-        throughput_mode(&opts)
-    };
+    let result = if opts.memory { memory_mode(&opts) } else { throughput_mode(&opts) };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -191,10 +173,7 @@ fn throughput_mode(opts: &Opts) -> Result<(), String> {
     let [(label_a, kind_a), (label_b, kind_b)] = opts.contenders();
     let pin = opts.pin_server.as_deref();
     eprintln!("starting {label_a} and {label_b}");
-    let servers = [
-        Server::start(&label_a, &kind_a, pin)?,
-        Server::start(&label_b, &kind_b, pin)?,
-    ];
+    let servers = [Server::start(&label_a, &kind_a, pin)?, Server::start(&label_b, &kind_b, pin)?];
     if opts.preload {
         for s in &servers {
             let mut conn = s.conn().map_err(|e| format!("{}: {e}", s.label))?;

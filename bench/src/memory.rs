@@ -37,13 +37,9 @@ pub fn load_keys(
         for i in start..end {
             encode_command(&mut frame, &[b"SET", key_name(i).as_bytes(), &value]);
         }
-        conn.send(&frame)
-            .map_err(|e| format!("{label}: loading: {e}"))?;
+        conn.send(&frame).map_err(|e| format!("{label}: loading: {e}"))?;
         for _ in start..end {
-            match conn
-                .read_reply()
-                .map_err(|e| format!("{label}: loading: {e}"))?
-            {
+            match conn.read_reply().map_err(|e| format!("{label}: loading: {e}"))? {
                 Resp::Simple(s) if s == "OK" => {}
                 other => return Err(format!("{label}: SET replied {other:?}")),
             }
@@ -68,13 +64,7 @@ pub fn used_memory_bytes(conn: &mut Conn) -> Option<u64> {
 
 /// The numeric value of `field` in INFO text (`field:value` lines).
 fn parse_info_field(info: &str, field: &str) -> Option<u64> {
-    info.lines().find_map(|l| {
-        l.trim_end()
-            .strip_prefix(field)?
-            .strip_prefix(':')?
-            .parse()
-            .ok()
-    })
+    info.lines().find_map(|l| l.trim_end().strip_prefix(field)?.strip_prefix(':')?.parse().ok())
 }
 
 /// What loading did to one server.
@@ -132,27 +122,10 @@ pub fn table(labels: [&str; 2], a: &Footprint, b: &Footprint) -> Table {
         |name: &str, x: Option<f64>, y: Option<f64>, fmt: &dyn Fn(Option<f64>) -> String| {
             t.row(vec![name.into(), fmt(x), fmt(y), ratio(x, y)]);
         };
-    row(
-        "used_memory bytes/key",
-        a.used_memory_per_key,
-        b.used_memory_per_key,
-        &|v| fixed(v, 1),
-    );
-    row("RSS bytes/key", a.rss_per_key, b.rss_per_key, &|v| {
-        fixed(v, 1)
-    });
-    row(
-        "DBSIZE after load",
-        a.dbsize.map(|n| n as f64),
-        b.dbsize.map(|n| n as f64),
-        &count,
-    );
-    row(
-        "load keys/s",
-        Some(a.load_keys_per_s),
-        Some(b.load_keys_per_s),
-        &count,
-    );
+    row("used_memory bytes/key", a.used_memory_per_key, b.used_memory_per_key, &|v| fixed(v, 1));
+    row("RSS bytes/key", a.rss_per_key, b.rss_per_key, &|v| fixed(v, 1));
+    row("DBSIZE after load", a.dbsize.map(|n| n as f64), b.dbsize.map(|n| n as f64), &count);
+    row("load keys/s", Some(a.load_keys_per_s), Some(b.load_keys_per_s), &count);
     t
 }
 

@@ -34,12 +34,7 @@ pub fn rss_bytes(pid: u32) -> Result<u64, String> {
 
 fn parse_vm_rss_bytes(status: &str) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kib: u64 = line["VmRSS:".len()..]
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
+    let kib: u64 = line["VmRSS:".len()..].trim().trim_end_matches("kB").trim().parse().ok()?;
     Some(kib * 1024)
 }
 
@@ -56,10 +51,7 @@ mod tests {
 
     #[test]
     fn vm_rss() {
-        assert_eq!(
-            parse_vm_rss_bytes("Name:\tx\nVmRSS:\t    1234 kB\n"),
-            Some(1234 * 1024)
-        );
+        assert_eq!(parse_vm_rss_bytes("Name:\tx\nVmRSS:\t    1234 kB\n"), Some(1234 * 1024));
     }
 
     #[test]

@@ -48,31 +48,16 @@ impl Load {
     /// `127.0.0.1:port` and returns its result lines (usually one; `ping` gives two).
     pub fn run(&self, port: u16, test: &str, pipeline: u32) -> Result<Vec<CsvRow>, String> {
         let mut cmd = pinned_command(&self.program, self.pin.as_deref());
-        cmd.args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-            "--csv",
-            "-t",
-            test,
-        ])
-        .args(["-P", &pipeline.to_string(), "-c", &self.clients.to_string()])
-        .args([
-            "-n",
-            &self.requests.to_string(),
-            "-d",
-            &self.data_bytes.to_string(),
-        ]);
+        cmd.args(["-h", "127.0.0.1", "-p", &port.to_string(), "--csv", "-t", test])
+            .args(["-P", &pipeline.to_string(), "-c", &self.clients.to_string()])
+            .args(["-n", &self.requests.to_string(), "-d", &self.data_bytes.to_string()]);
         if self.keyspace > 0 {
             cmd.args(["-r", &self.keyspace.to_string()]);
         }
         if self.threads > 1 {
             cmd.args(["--threads", &self.threads.to_string()]);
         }
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         let child = cleanup::spawn(&mut cmd, None)
             .map_err(|e| format!("cannot run {}: {e}", self.program.display()))?;
         let pid = child.id();
@@ -103,12 +88,8 @@ pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, String> {
             .position(|h| h == name)
             .ok_or_else(|| format!("no column {name:?} in CSV header"))
     };
-    let (test, rps, p50, p99) = (
-        column("test")?,
-        column("rps")?,
-        column("p50_latency_ms")?,
-        column("p99_latency_ms")?,
-    );
+    let (test, rps, p50, p99) =
+        (column("test")?, column("rps")?, column("p50_latency_ms")?, column("p99_latency_ms")?);
     lines
         .map(|line| {
             let fields = split_csv_line(line);
@@ -118,15 +99,8 @@ pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, String> {
                     .and_then(|f| f.parse().ok())
                     .ok_or_else(|| format!("bad CSV line {line:?}"))
             };
-            let name = fields
-                .get(test)
-                .ok_or_else(|| format!("bad CSV line {line:?}"))?;
-            Ok(CsvRow {
-                test: name.clone(),
-                rps: num(rps)?,
-                p50_ms: num(p50)?,
-                p99_ms: num(p99)?,
-            })
+            let name = fields.get(test).ok_or_else(|| format!("bad CSV line {line:?}"))?;
+            Ok(CsvRow { test: name.clone(), rps: num(rps)?, p50_ms: num(p50)?, p99_ms: num(p99)? })
         })
         .collect()
 }
@@ -165,12 +139,7 @@ mod tests {
         assert_eq!(
             rows,
             vec![
-                CsvRow {
-                    test: "SET".into(),
-                    rps: 235294.11,
-                    p50_ms: 0.287,
-                    p99_ms: 5.735
-                },
+                CsvRow { test: "SET".into(), rps: 235294.11, p50_ms: 0.287, p99_ms: 5.735 },
                 CsvRow {
                     test: "MSET (10 keys)".into(),
                     rps: 98039.22,
@@ -191,9 +160,6 @@ mod tests {
 
     #[test]
     fn splits_quoted_fields() {
-        assert_eq!(
-            split_csv_line(r#""a,b","c""d",e"#),
-            vec!["a,b", "c\"d", "e"]
-        );
+        assert_eq!(split_csv_line(r#""a,b","c""d",e"#), vec!["a,b", "c\"d", "e"]);
     }
 }

@@ -42,12 +42,9 @@ impl Kind {
         ];
         match self {
             Kind::Slotd { shards, .. } => args.extend(["--shards".into(), shards.to_string()]),
-            Kind::Redis { .. } => args.extend([
-                "--save".into(),
-                String::new(),
-                "--appendonly".into(),
-                "no".into(),
-            ]),
+            Kind::Redis { .. } => {
+                args.extend(["--save".into(), String::new(), "--appendonly".into(), "no".into()])
+            }
         }
         args
     }
@@ -86,12 +83,7 @@ impl Server {
                 .stderr(Stdio::inherit());
             let child = cleanup::spawn(&mut cmd, Some(dir.clone()))
                 .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
-            let mut server = Server {
-                label: label.to_string(),
-                port,
-                child,
-                dir,
-            };
+            let mut server = Server { label: label.to_string(), port, child, dir };
             match server.wait_ready() {
                 Ok(()) => return Ok(server),
                 Err(e) => last_err = e,
@@ -150,8 +142,5 @@ pub fn pinned_command(program: &Path, pin: Option<&str>) -> Command {
 /// A port of 127.0.0.1 that was free a moment ago.
 fn free_port() -> Result<u16, String> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| e.to_string())
+    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
 }

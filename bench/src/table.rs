@@ -11,10 +11,7 @@ pub struct Table {
 impl Table {
     /// An empty table with these column titles.
     pub fn new(header: &[&str]) -> Table {
-        Table {
-            header: header.iter().map(|s| s.to_string()).collect(),
-            rows: Vec::new(),
-        }
+        Table { header: header.iter().map(|s| s.to_string()).collect(), rows: Vec::new() }
     }
 
     /// Adds a row; it must have one cell per column.
@@ -36,21 +33,11 @@ impl Table {
                 .iter()
                 .zip(&widths)
                 .enumerate()
-                .map(|(c, (s, &w))| {
-                    if c == 0 {
-                        format!("{s:<w$}")
-                    } else {
-                        format!("{s:>w$}")
-                    }
-                })
+                .map(|(c, (s, &w))| if c == 0 { format!("{s:<w$}") } else { format!("{s:>w$}") })
                 .collect();
             padded.join("  ").trim_end().to_string()
         };
-        let rule = widths
-            .iter()
-            .map(|&w| "-".repeat(w))
-            .collect::<Vec<_>>()
-            .join("  ");
+        let rule = widths.iter().map(|&w| "-".repeat(w)).collect::<Vec<_>>().join("  ");
         let mut out = vec![line(&self.header), rule];
         out.extend(self.rows.iter().map(|r| line(r)));
         out.join("\n") + "\n"
@@ -65,11 +52,7 @@ pub fn median(samples: &[f64]) -> Option<f64> {
     }
     s.sort_by(f64::total_cmp);
     let mid = s.len() / 2;
-    Some(if s.len() % 2 == 1 {
-        s[mid]
-    } else {
-        (s[mid - 1] + s[mid]) / 2.0
-    })
+    Some(if s.len() % 2 == 1 { s[mid] } else { (s[mid - 1] + s[mid]) / 2.0 })
 }
 
 /// A number with `decimals` decimals, or `n/a`.
@@ -109,16 +92,8 @@ mod tests {
     #[test]
     fn renders_aligned_columns() {
         let mut t = Table::new(&["test", "ops/s", "ratio"]);
-        t.row(vec![
-            "SET".into(),
-            count(Some(1234567.4)),
-            ratio(Some(3.0), Some(2.0)),
-        ]);
-        t.row(vec![
-            "MSET (10 keys)".into(),
-            count(None),
-            ratio(Some(1.0), Some(0.0)),
-        ]);
+        t.row(vec!["SET".into(), count(Some(1234567.4)), ratio(Some(3.0), Some(2.0))]);
+        t.row(vec!["MSET (10 keys)".into(), count(None), ratio(Some(1.0), Some(0.0))]);
         assert_eq!(
             t.render(),
             "test                ops/s  ratio\n\
