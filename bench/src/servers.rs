@@ -69,7 +69,8 @@ impl Server {
             return Err(format!("{} not found", program.display()));
         }
         let mut last_err = String::new();
-        // A port picked free can be taken before the server binds it: retry.
+        // A port picked free can be taken before the server binds it: retry
+        // then, but not when the server failed on a port nobody holds.
         for _attempt in 0..5 {
             let port = free_port()?;
             let dir =
@@ -87,6 +88,10 @@ impl Server {
             match server.wait_ready() {
                 Ok(()) => return Ok(server),
                 Err(e) => last_err = e,
+            }
+            drop(server);
+            if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+                break;
             }
         }
         Err(format!("{label} did not start: {last_err}"))
