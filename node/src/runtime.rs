@@ -371,6 +371,7 @@ async fn cron(shard: Rc<Shard>, hz: u32) {
             return;
         }
         let now_ms = unix_ms();
+        crate::alloc::sample_peak_bytes();
         {
             let mut core = shard.core.borrow_mut();
             let total = core.stats.total_commands;
