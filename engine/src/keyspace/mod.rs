@@ -218,9 +218,8 @@ impl Db {
             }
             expired
         });
-        if ttl_count > 0 {
+        if let Some(sample) = ttl_sum_ms.checked_div(ttl_count) {
             // Redis's running estimate: each sample moves the average by 2%.
-            let sample = ttl_sum_ms / ttl_count;
             self.avg_ttl_ms = if self.avg_ttl_ms == 0 {
                 sample
             } else {

@@ -194,9 +194,9 @@ struct Filter {
 
 impl Filter {
     fn matches(&self, c: &crate::clients::Client) -> bool {
-        self.ids.as_ref().map_or(true, |ids| ids.contains(&c.id))
-            && self.addr.as_ref().map_or(true, |a| *a == c.addr.to_string())
-            && self.laddr.as_ref().map_or(true, |a| *a == c.laddr.to_string())
+        self.ids.as_ref().is_none_or(|ids| ids.contains(&c.id))
+            && self.addr.as_ref().is_none_or(|a| *a == c.addr.to_string())
+            && self.laddr.as_ref().is_none_or(|a| *a == c.laddr.to_string())
             && self.type_normal.unwrap_or(true)
             && self.user_default.unwrap_or(true)
             && self.skip_id != Some(c.id)

@@ -239,7 +239,7 @@ impl Conn {
                 let target = shard_of.first().copied().unwrap_or(me);
                 // Incomplete key groups (MSET k v k) get the command's own error.
                 let step = spec.keys.step.max(1) as usize;
-                let whole_groups = positions.last().map_or(true, |&p| p + step <= args.len());
+                let whole_groups = positions.last().is_none_or(|&p| p + step <= args.len());
                 if shard_of.iter().all(|&s| s == target) || !whole_groups {
                     let src = self.run_on(target, me, spec, db, proto, args, None);
                     self.batch.push_remote(src, skip);
