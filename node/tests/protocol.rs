@@ -7,8 +7,7 @@
 //! beforehand must still get PONG from each server.
 //!
 //! Redis is the reference: when a case fails, the message shows both byte
-//! strings. Cases slotd does not pass yet are in the `#[ignore]`d tests at the
-//! end, each with the reason.
+//! strings.
 
 mod common;
 
@@ -360,11 +359,11 @@ fn query_buffer_and_bulk_limits_match_redis() {
     assert_no_failures(rig.run(&cases));
 }
 
-/// Cases where slotd still differs from redis (node/src/conn, not the
-/// parser), reported to the lead. Run with `cargo test -- --ignored`.
+/// Cases the connection layer (not the parser) must get right: limits lifted by
+/// AUTH within one read, raw bytes in errors, HTTP requests, and the query
+/// buffer limit counting only unparsed bytes.
 #[test]
-#[ignore = "slotd differs from redis here: see each case; fixes belong in node/src/conn"]
-fn known_differences_from_redis() {
+fn connection_layer_matches_redis() {
     let mut rig = Rig::new(&["--requirepass", "secret"], b"AUTH secret\r\n");
     let cases = vec![
         // The parse limits are computed once per read: a frame after AUTH in

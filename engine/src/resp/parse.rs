@@ -120,16 +120,56 @@ pub fn parse_request(
     spans: &mut Vec<Span>,
     scratch: &mut Vec<u8>,
 ) -> Result<Parsed, ProtoError> {
-    spans.clear();
-    scratch.clear();
+    parse_request_resumable(buf, limits, &mut Progress::default(), spans, scratch)
+}
+
+/// How far an incomplete multibulk frame has been parsed, so that the next
+/// attempt (after more bytes arrived) resumes there instead of rescanning every
+/// argument: a frame of a million arguments arriving in many reads costs one
+/// pass, not one pass per read. Offsets are relative to the frame start.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Arguments still to parse; 0 when not inside a frame.
+    remaining_args: u32,
+    /// Offset of the first byte not yet parsed.
+    pos: usize,
+}
+
+impl Progress {
+    /// Bytes of the frame already parsed into complete arguments (they count as
+    /// taken out of the query buffer, as Redis moves them into argv).
+    pub fn parsed_bytes(&self) -> usize {
+        self.pos
+    }
+}
+
+/// [`parse_request`] that resumes an incomplete multibulk frame from `progress`.
+/// The caller keeps `progress` and `spans` untouched between attempts on the
+/// same frame (the buffer may be moved, since offsets are frame-relative); both
+/// are reset when a frame completes or fails.
+pub fn parse_request_resumable(
+    buf: &[u8],
+    limits: &ParseLimits,
+    progress: &mut Progress,
+    spans: &mut Vec<Span>,
+    scratch: &mut Vec<u8>,
+) -> Result<Parsed, ProtoError> {
+    if progress.remaining_args == 0 {
+        spans.clear();
+        scratch.clear();
+    }
     if buf.is_empty() {
         return Ok(Parsed::Incomplete);
     }
-    if buf[0] == b'*' {
-        parse_multibulk(buf, limits, spans)
+    let result = if buf[0] == b'*' {
+        parse_multibulk(buf, limits, progress, spans)
     } else {
         parse_inline(buf, limits, spans, scratch)
+    };
+    if !matches!(result, Ok(Parsed::Incomplete)) {
+        *progress = Progress::default();
     }
+    result
 }
 
 /// Marks a span whose offsets index the scratch buffer rather than the read buffer.
@@ -195,29 +235,37 @@ fn find_byte(buf: &[u8], from: usize, want: u8) -> Option<usize> {
 fn parse_multibulk(
     buf: &[u8],
     limits: &ParseLimits,
+    progress: &mut Progress,
     spans: &mut Vec<Span>,
 ) -> Result<Parsed, ProtoError> {
-    let Some(cr) = find_byte(buf, 1, b'\r') else {
-        if buf.len() > limits.max_inline_bytes {
-            return Err(ProtoError::TooBigMbulkCount);
+    if progress.remaining_args == 0 {
+        let Some(cr) = find_byte(buf, 1, b'\r') else {
+            if buf.len() > limits.max_inline_bytes {
+                return Err(ProtoError::TooBigMbulkCount);
+            }
+            return Ok(Parsed::Incomplete);
+        };
+        if cr + 1 >= buf.len() {
+            return Ok(Parsed::Incomplete);
         }
-        return Ok(Parsed::Incomplete);
-    };
-    if cr + 1 >= buf.len() {
-        return Ok(Parsed::Incomplete);
+        let count = match parse_i64_strict(&buf[1..cr]) {
+            Some(n)
+                if n <= i32::MAX as i64 && (n < 0 || n as u64 <= limits.max_multibulk_count) =>
+            {
+                n
+            }
+            _ => return Err(ProtoError::InvalidMultibulkLength),
+        };
+        if limits.unauthenticated && count > 10 {
+            return Err(ProtoError::UnauthenticatedMultibulkLength);
+        }
+        if count <= 0 {
+            return Ok(Parsed::Empty { consumed: cr + 2 });
+        }
+        *progress = Progress { remaining_args: count as u32, pos: cr + 2 };
     }
-    let count = match parse_i64_strict(&buf[1..cr]) {
-        Some(n) if n <= i32::MAX as i64 && (n < 0 || n as u64 <= limits.max_multibulk_count) => n,
-        _ => return Err(ProtoError::InvalidMultibulkLength),
-    };
-    if limits.unauthenticated && count > 10 {
-        return Err(ProtoError::UnauthenticatedMultibulkLength);
-    }
-    let mut pos = cr + 2;
-    if count <= 0 {
-        return Ok(Parsed::Empty { consumed: pos });
-    }
-    for _ in 0..count {
+    while progress.remaining_args > 0 {
+        let pos = progress.pos;
         if pos >= buf.len() {
             return Ok(Parsed::Incomplete);
         }
@@ -248,9 +296,10 @@ fn parse_multibulk(
         }
         spans.push((start as u32, end as u32));
         // Redis skips the two bytes after the payload without checking them.
-        pos = end + 2;
+        progress.pos = end + 2;
+        progress.remaining_args -= 1;
     }
-    Ok(Parsed::Command { consumed: pos })
+    Ok(Parsed::Command { consumed: progress.pos })
 }
 
 fn parse_inline(
@@ -548,6 +597,30 @@ mod tests {
             reply(ProtoError::InvalidBulkLength),
             b"-ERR Protocol error: invalid bulk length\r\n".to_vec()
         );
+    }
+
+    #[test]
+    fn resumed_frame_equals_whole_frame() {
+        let frame = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n";
+        let limits = ParseLimits::default();
+        let (mut spans, mut scratch, mut progress) = (Vec::new(), Vec::new(), Progress::default());
+        let mut last = Ok(Parsed::Incomplete);
+        for end in 1..=frame.len() {
+            last = parse_request_resumable(
+                &frame[..end],
+                &limits,
+                &mut progress,
+                &mut spans,
+                &mut scratch,
+            );
+            if end < frame.len() {
+                assert_eq!(last, Ok(Parsed::Incomplete), "cut at {end}");
+            }
+        }
+        assert_eq!(last, Ok(Parsed::Command { consumed: frame.len() }));
+        let got: Vec<&[u8]> = spans.iter().map(|&s| arg_bytes(frame, &scratch, s)).collect();
+        assert_eq!(got, vec![&b"SET"[..], b"k", b"hello"]);
+        assert_eq!(progress, Progress::default());
     }
 
     #[test]
