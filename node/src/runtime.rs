@@ -355,8 +355,11 @@ async fn admit(shard: Rc<Shard>, mut stream: TcpStream) {
     }));
     let id = client.borrow().id;
     shard.core.borrow_mut().clients.add(client.clone());
-    crate::conn::serve(shard.clone(), stream, client).await;
+    let mut stream = crate::conn::serve(shard.clone(), stream, client).await;
+    // Unregister first: CLIENT KILL must never shut down a descriptor that was
+    // closed and handed to another connection.
     shard.core.borrow_mut().clients.remove(id);
+    let _ = stream.close().await;
     shared.connected_clients.fetch_sub(1, Ordering::SeqCst);
 }
 

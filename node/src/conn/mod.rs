@@ -48,7 +48,13 @@ pub struct Conn {
 }
 
 /// Serves one client until it disconnects, is killed, or breaks the protocol.
-pub async fn serve(shard: Rc<Shard>, mut stream: TcpStream, client: Rc<RefCell<Client>>) {
+/// Returns the socket, still open, so that the caller can take the client out of
+/// the registry before the descriptor is closed (and possibly reused).
+pub async fn serve(
+    shard: Rc<Shard>,
+    mut stream: TcpStream,
+    client: Rc<RefCell<Client>>,
+) -> TcpStream {
     let shards = shard.shared.shard_count;
     let mut conn = Conn {
         shard,
@@ -151,7 +157,7 @@ pub async fn serve(shard: Rc<Shard>, mut stream: TcpStream, client: Rc<RefCell<C
             break;
         }
     }
-    let _ = stream.close().await;
+    stream
 }
 
 impl Conn {
