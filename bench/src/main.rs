@@ -1,1 +1,210 @@
-fn main() {}
+//! slotd-bench: slotd and redis-server side by side under redis-benchmark.
+//!
+//! It builds nothing: give it a slotd binary (by default the workspace's
+//! `target/release/slotd`, so run `cargo build --release -p node` first); it
+//! takes `redis-server` and `redis-benchmark` from PATH. Modes:
+//! - default: throughput, latency and server CPU per operation, slotd vs redis;
+//! - `--shards-compare`: the same with slotd at 1 shard vs 2 shards;
+//! - `--memory`: bytes per key after loading N keys, slotd vs redis.
+//!
+//! Progress goes to stderr, tables to stdout. Servers are killed on exit,
+//! on panic and on Ctrl-C.
+
+mod cleanup;
+mod client;
+mod compare;
+mod memory;
+mod procfs;
+mod redis_benchmark;
+mod servers;
+mod table;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use redis_benchmark::Load;
+use servers::{Kind, Server};
+
+/// Command-line options.
+#[derive(Parser, Debug)]
+#[command(
+    name = "slotd-bench",
+    about = "Benchmark slotd against redis-server with redis-benchmark"
+)]
+struct Opts {
+    /// slotd binary [default: $CARGO_TARGET_DIR or <workspace>/target, then release/slotd]
+    #[arg(long)]
+    slotd: Option<PathBuf>,
+    /// redis-server binary.
+    #[arg(long, default_value = "redis-server")]
+    redis_server: PathBuf,
+    /// redis-benchmark binary.
+    #[arg(long, default_value = "redis-benchmark")]
+    redis_benchmark: PathBuf,
+    /// slotd shards (--shards N).
+    #[arg(long, default_value_t = 1)]
+    shards: usize,
+    /// Run the servers under `taskset -c CPUS` (e.g. 0, or 0-1).
+    #[arg(long, value_name = "CPUS")]
+    pin_server: Option<String>,
+    /// Run redis-benchmark under `taskset -c CPUS`.
+    #[arg(long, value_name = "CPUS")]
+    pin_client: Option<String>,
+    /// Tests (redis-benchmark -t names), comma-separated; each is run on its own.
+    #[arg(short = 't', long, value_delimiter = ',', default_value = "set,get")]
+    tests: Vec<String>,
+    /// Pipeline depths, comma-separated.
+    #[arg(short = 'P', long, value_delimiter = ',', default_value = "1")]
+    pipeline: Vec<u32>,
+    /// Parallel client connections.
+    #[arg(short = 'c', long, default_value_t = 50)]
+    clients: u32,
+    /// Requests per test and run.
+    #[arg(short = 'n', long, default_value_t = 1_000_000)]
+    requests: u64,
+    /// Value size in bytes.
+    #[arg(short = 'd', long, default_value_t = 64)]
+    data_size: usize,
+    /// Random keys from a range of this size (redis-benchmark -r; 0: a single key).
+    #[arg(short = 'r', long, default_value_t = 1_000_000)]
+    keyspace: u64,
+    /// redis-benchmark client threads.
+    #[arg(long, default_value_t = 1)]
+    threads: u32,
+    /// Rounds; results are medians over rounds.
+    #[arg(long, default_value_t = 3)]
+    rounds: u32,
+    /// Before the rounds, load every key of -r into both servers so GETs hit.
+    #[arg(long)]
+    preload: bool,
+    /// Compare slotd with 1 shard against slotd with 2 shards instead of redis-server.
+    #[arg(long, conflicts_with = "memory")]
+    shards_compare: bool,
+    /// Memory mode: bytes per key after loading --keys keys of -d bytes.
+    #[arg(long)]
+    memory: bool,
+    /// Keys to load in memory mode.
+    #[arg(long, default_value_t = 1_000_000)]
+    keys: u64,
+}
+
+impl Opts {
+    fn slotd_bin(&self) -> PathBuf {
+        self.slotd.clone().unwrap_or_else(|| {
+            let target =
+                std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| {
+                    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("target")
+                });
+            target.join("release").join("slotd")
+        })
+    }
+
+    fn slotd(&self, shards: usize) -> Kind {
+        Kind::Slotd { bin: self.slotd_bin(), shards }
+    }
+
+    fn load(&self) -> Load {
+        Load {
+            program: self.redis_benchmark.clone(),
+            pin: self.pin_client.clone(),
+            clients: self.clients,
+            requests: self.requests,
+            data_bytes: self.data_size,
+            keyspace: self.keyspace,
+            threads: self.threads,
+        }
+    }
+
+    /// The two servers compared, with their labels.
+    fn contenders(&self) -> [(String, Kind); 2] {
+        if self.shards_compare {
+            [("slotd/1".into(), self.slotd(1)), ("slotd/2".into(), self.slotd(2))]
+        } else {
+            [
+                ("slotd".into(), self.slotd(self.shards)),
+                ("redis".into(), Kind::Redis { bin: self.redis_server.clone() }),
+            ]
+        }
+    }
+
+    /// One line saying what ran, printed above the table.
+    fn describe(&self) -> String {
+        format!(
+            "slotd={} shards={} clients={} requests={} value={}B keyspace={} rounds={} server-cpus={} client-cpus={}",
+            self.slotd_bin().display(),
+            if self.shards_compare { "1 vs 2".to_string() } else { self.shards.to_string() },
+            self.clients,
+            self.requests,
+            self.data_size,
+            self.keyspace,
+            self.rounds,
+            self.pin_server.as_deref().unwrap_or("any"),
+            self.pin_client.as_deref().unwrap_or("any"),
+        )
+    }
+}
+
+fn main() -> ExitCode {
+    let opts = Opts::parse();
+    if let Err(e) = cleanup::install_signal_handler() {
+        eprintln!("slotd-bench: cannot install signal handler: {e}");
+    }
+    let slotd = opts.slotd_bin();
+    if !slotd.exists() {
+        eprintln!(
+            "slotd-bench: {} not found: build it with `cargo build --release -p node` or pass --slotd PATH",
+            slotd.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let result = if opts.memory { memory_mode(&opts) } else { throughput_mode(&opts) };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("slotd-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn throughput_mode(opts: &Opts) -> Result<(), String> {
+    let [(label_a, kind_a), (label_b, kind_b)] = opts.contenders();
+    let pin = opts.pin_server.as_deref();
+    eprintln!("starting {label_a} and {label_b}");
+    let servers = [Server::start(&label_a, &kind_a, pin)?, Server::start(&label_b, &kind_b, pin)?];
+    if opts.preload {
+        for s in &servers {
+            let mut conn = s.conn().map_err(|e| format!("{}: {e}", s.label))?;
+            memory::load_keys(&mut conn, &s.label, opts.keyspace, opts.data_size)?;
+        }
+    }
+    let plan = compare::Plan {
+        tests: opts.tests.clone(),
+        pipelines: opts.pipeline.clone(),
+        rounds: opts.rounds,
+        load: opts.load(),
+    };
+    let table = compare::run(&servers, &plan);
+    println!(
+        "{}\nmedians over {} rounds; ratio = {label_a} / {label_b}",
+        opts.describe(),
+        opts.rounds
+    );
+    print!("{}", table.render());
+    Ok(())
+}
+
+fn memory_mode(opts: &Opts) -> Result<(), String> {
+    let [(label_a, kind_a), (label_b, kind_b)] = opts.contenders();
+    let pin = opts.pin_server.as_deref();
+    let a = memory::measure(&label_a, &kind_a, pin, opts.keys, opts.data_size)?;
+    let b = memory::measure(&label_b, &kind_b, pin, opts.keys, opts.data_size)?;
+    println!(
+        "{} keys of {} bytes (key:%012d), growth over the empty server; ratio = {label_a} / {label_b}",
+        opts.keys, opts.data_size
+    );
+    print!("{}", memory::table([&label_a, &label_b], &a, &b).render());
+    Ok(())
+}

@@ -82,3 +82,12 @@ unsafe impl GlobalAlloc for CountingMiMalloc {
 pub fn used_memory_bytes() -> u64 {
     COUNTERS.iter().map(|c| c.0.load(Ordering::Relaxed)).sum::<i64>().max(0) as u64
 }
+
+static PEAK_BYTES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Records the current `used_memory` into the peak (called by every shard's cron)
+/// and returns the peak so far.
+pub fn sample_peak_bytes() -> u64 {
+    let now = used_memory_bytes();
+    PEAK_BYTES.fetch_max(now, Ordering::Relaxed).max(now)
+}

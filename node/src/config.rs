@@ -158,7 +158,10 @@ pub const OPTIONS: &[OptionDef] = &[
     OptionDef {
         name: "port",
         get: |c| c.port.to_string(),
-        set: |c, w| Ok(c.port = parse_int(w, 0u16, 65535)?),
+        set: |c, w| {
+            c.port = parse_int(w, 0u16, 65535)?;
+            Ok(())
+        },
         mutable: false,
     },
     OptionDef {
@@ -176,43 +179,64 @@ pub const OPTIONS: &[OptionDef] = &[
     OptionDef {
         name: "dir",
         get: |c| c.dir.display().to_string(),
-        set: |c, w| Ok(c.dir = PathBuf::from(one(w)?)),
+        set: |c, w| {
+            c.dir = PathBuf::from(one(w)?);
+            Ok(())
+        },
         mutable: false,
     },
     OptionDef {
         name: "databases",
         get: |c| c.databases.to_string(),
-        set: |c, w| Ok(c.databases = parse_int(w, 1u32, 1024)? as usize),
+        set: |c, w| {
+            c.databases = parse_int(w, 1u32, 1024)? as usize;
+            Ok(())
+        },
         mutable: false,
     },
     OptionDef {
         name: "requirepass",
         get: |c| c.requirepass.clone(),
-        set: |c, w| Ok(c.requirepass = one(w)?.to_string()),
+        set: |c, w| {
+            c.requirepass = one(w)?.to_string();
+            Ok(())
+        },
         mutable: true,
     },
     OptionDef {
         name: "maxclients",
         get: |c| c.maxclients.to_string(),
-        set: |c, w| Ok(c.maxclients = parse_int(w, 1u32, 1_000_000)? as usize),
+        set: |c, w| {
+            c.maxclients = parse_int(w, 1u32, 1_000_000)? as usize;
+            Ok(())
+        },
         mutable: true,
     },
     OptionDef {
         name: "timeout",
         get: |c| c.timeout_s.to_string(),
-        set: |c, w| Ok(c.timeout_s = parse_int(w, 0u32, i32::MAX as u32)? as u64),
+        set: |c, w| {
+            c.timeout_s = parse_int(w, 0u32, i32::MAX as u32)? as u64;
+            Ok(())
+        },
         mutable: true,
     },
     OptionDef {
         name: "tcp-keepalive",
         get: |c| c.tcp_keepalive_s.to_string(),
-        set: |c, w| Ok(c.tcp_keepalive_s = parse_int(w, 0u32, i32::MAX as u32)? as u64),
+        set: |c, w| {
+            c.tcp_keepalive_s = parse_int(w, 0u32, i32::MAX as u32)? as u64;
+            Ok(())
+        },
         mutable: true,
     },
     OptionDef {
         name: "tcp-backlog",
         get: |c| c.tcp_backlog.to_string(),
-        set: |c, w| Ok(c.tcp_backlog = parse_int(w, 0u32, i32::MAX as u32)?),
+        set: |c, w| {
+            c.tcp_backlog = parse_int(w, 0u32, i32::MAX as u32)?;
+            Ok(())
+        },
         mutable: false,
     },
     OptionDef {
@@ -241,43 +265,64 @@ pub const OPTIONS: &[OptionDef] = &[
     OptionDef {
         name: "logfile",
         get: |c| c.logfile.clone(),
-        set: |c, w| Ok(c.logfile = one(w)?.to_string()),
+        set: |c, w| {
+            c.logfile = one(w)?.to_string();
+            Ok(())
+        },
         mutable: false,
     },
     OptionDef {
         name: "protected-mode",
         get: |c| yes_no(c.protected_mode),
-        set: |c, w| Ok(c.protected_mode = parse_bool(w)?),
+        set: |c, w| {
+            c.protected_mode = parse_bool(w)?;
+            Ok(())
+        },
         mutable: true,
     },
     OptionDef {
         name: "shards",
         get: |c| c.shards.to_string(),
-        set: |c, w| Ok(c.shards = parse_int(w, 0u32, 1024)? as usize),
+        set: |c, w| {
+            c.shards = parse_int(w, 0u32, 1024)? as usize;
+            Ok(())
+        },
         mutable: false,
     },
     OptionDef {
         name: "proto-max-bulk-len",
         get: |c| c.proto_max_bulk_len_bytes.to_string(),
-        set: |c, w| Ok(c.proto_max_bulk_len_bytes = parse_mem_words(w, 1024 * 1024)?),
+        set: |c, w| {
+            c.proto_max_bulk_len_bytes = parse_mem_words(w, 1024 * 1024)?;
+            Ok(())
+        },
         mutable: true,
     },
     OptionDef {
         name: "client-query-buffer-limit",
         get: |c| c.client_query_buffer_limit_bytes.to_string(),
-        set: |c, w| Ok(c.client_query_buffer_limit_bytes = parse_mem_words(w, 1024 * 1024)?),
+        set: |c, w| {
+            c.client_query_buffer_limit_bytes = parse_mem_words(w, 1024 * 1024)?;
+            Ok(())
+        },
         mutable: true,
     },
     OptionDef {
         name: "hz",
         get: |c| c.hz.to_string(),
-        set: |c, w| Ok(c.hz = parse_int(w, 1u32, 500)?),
+        set: |c, w| {
+            c.hz = parse_int(w, 1u32, 500)?;
+            Ok(())
+        },
         mutable: true,
     },
     OptionDef {
         name: "pidfile",
         get: |c| c.pidfile.clone(),
-        set: |c, w| Ok(c.pidfile = one(w)?.to_string()),
+        set: |c, w| {
+            c.pidfile = one(w)?.to_string();
+            Ok(())
+        },
         mutable: false,
     },
 ];

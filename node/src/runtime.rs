@@ -94,32 +94,46 @@ pub fn claim_port(cfg: &Config) -> Result<std::fs::File, String> {
 
 /// The io_uring registered-buffer memory for each shard, or an explanation of
 /// why the locked-memory limit is too low.
+///
+/// With CAP_IPC_LOCK (root) each shard registers 1 MiB. Without it, buffer
+/// registration is refused by the kernel whatever the size and glommio runs
+/// without registered buffers, so a token 64 KiB is asked for; what still needs
+/// locked memory is each executor's rings, measured at under 512 KiB a shard.
 fn io_memory_per_shard(shards: usize) -> Result<usize, String> {
-    const MIN_BYTES: u64 = 512 * 1024;
-    const WANT_BYTES: u64 = 1024 * 1024;
+    const PRIVILEGED_BYTES: usize = 1024 * 1024;
+    const UNPRIVILEGED_BYTES: usize = 64 * 1024;
+    const RINGS_PER_SHARD_BYTES: u64 = 512 * 1024;
     if crate::sys::can_lock_unlimited() {
-        return Ok(WANT_BYTES as usize);
+        return Ok(PRIVILEGED_BYTES);
     }
     let limit = crate::sys::memlock_limit_bytes();
-    let per = limit / shards as u64 / 2;
-    if per < MIN_BYTES {
-        let need_kib = MIN_BYTES * 2 * shards as u64 / 1024;
+    let need = RINGS_PER_SHARD_BYTES * shards as u64;
+    if limit < need {
+        let need_kib = need / 1024;
         return Err(format!(
             "the locked-memory limit (RLIMIT_MEMLOCK) is {} KiB, too low for {shards} shards: io_uring needs {need_kib} KiB. \
-             Raise it with `ulimit -l {need_kib}` (systemd: LimitMEMLOCK={need_kib}K; docker: --ulimit memlock={}), \
+             Raise it with `ulimit -l {need_kib}` (systemd: LimitMEMLOCK={need_kib}K; docker: --ulimit memlock={need}), \
              or run fewer shards with --shards N.",
             limit / 1024,
-            need_kib * 1024
         ));
     }
-    Ok(per.min(WANT_BYTES) as usize)
+    Ok(UNPRIVILEGED_BYTES)
 }
 
 /// Starts every shard and blocks until the node shuts down.
 pub fn run(cfg: Config) -> Result<(), String> {
     let cpus = crate::sys::usable_cpus();
     let shard_count = if cfg.shards == 0 { cpus.len().max(1) } else { cfg.shards };
-    let shard_cpus: Vec<usize> = (0..shard_count).map(|i| cpus[i % cpus.len()]).collect();
+    if shard_count > cpus.len() {
+        // One shard per core is the design; glommio's mesh also fails to join
+        // reliably when several executors share a core.
+        return Err(format!(
+            "--shards {shard_count} is more than the {} CPU(s) this process may run on ({cpus:?}): \
+             run at most one shard per CPU",
+            cpus.len()
+        ));
+    }
+    let shard_cpus: Vec<usize> = cpus[..shard_count].to_vec();
     let io_memory = io_memory_per_shard(shard_count)?;
     let addrs = bind_addrs(&cfg, cfg.port);
     let shared = Arc::new(Shared {
@@ -341,8 +355,11 @@ async fn admit(shard: Rc<Shard>, mut stream: TcpStream) {
     }));
     let id = client.borrow().id;
     shard.core.borrow_mut().clients.add(client.clone());
-    crate::conn::serve(shard.clone(), stream, client).await;
+    let mut stream = crate::conn::serve(shard.clone(), stream, client).await;
+    // Unregister first: CLIENT KILL must never shut down a descriptor that was
+    // closed and handed to another connection.
     shard.core.borrow_mut().clients.remove(id);
+    let _ = stream.close().await;
     shared.connected_clients.fetch_sub(1, Ordering::SeqCst);
 }
 
@@ -357,6 +374,7 @@ async fn cron(shard: Rc<Shard>, hz: u32) {
             return;
         }
         let now_ms = unix_ms();
+        crate::alloc::sample_peak_bytes();
         {
             let mut core = shard.core.borrow_mut();
             let total = core.stats.total_commands;

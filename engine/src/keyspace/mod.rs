@@ -29,6 +29,9 @@ pub struct Db {
     volatile_keys: usize,
     /// Keys deleted because they expired (lazily or by the active cycle).
     pub expired_keys: u64,
+    /// Running estimate of the remaining TTL of volatile keys, from what the
+    /// active expiry cycle sees (INFO keyspace `avg_ttl`); 0 when unknown.
+    pub avg_ttl_ms: u64,
 }
 
 impl Default for Db {
@@ -38,6 +41,7 @@ impl Default for Db {
             keys: 0,
             volatile_keys: 0,
             expired_keys: 0,
+            avg_ttl_ms: 0,
         }
     }
 }
@@ -205,7 +209,23 @@ impl Db {
             return 0;
         }
         let before_volatile = table.volatile_len();
-        let removed = table.remove_where(|e| e.is_expired(now_ms));
+        let (mut ttl_sum_ms, mut ttl_count) = (0u64, 0u64);
+        let removed = table.remove_where(|e| {
+            let expired = e.is_expired(now_ms);
+            if let (false, Some(at)) = (expired, e.expire_at_ms()) {
+                ttl_sum_ms += at.saturating_sub(now_ms);
+                ttl_count += 1;
+            }
+            expired
+        });
+        if let Some(sample) = ttl_sum_ms.checked_div(ttl_count) {
+            // Redis's running estimate: each sample moves the average by 2%.
+            self.avg_ttl_ms = if self.avg_ttl_ms == 0 {
+                sample
+            } else {
+                (self.avg_ttl_ms / 50) * 49 + sample / 50
+            };
+        }
         self.volatile_keys -= before_volatile - table.volatile_len();
         self.keys -= removed;
         self.expired_keys += removed as u64;

@@ -1,6 +1,8 @@
 //! RESP: the request parser and the reply encoder.
 
 pub mod parse;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod parse_check;
 pub mod reply;
 pub mod scan;
 

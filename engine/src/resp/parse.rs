@@ -68,7 +68,7 @@ impl ProtoError {
                 "ERR Protocol error: unauthenticated multibulk length".into()
             }
             ProtoError::ExpectedDollar(c) => {
-                format!("ERR Protocol error: expected '$', got '{}'", *c as char)
+                format!("ERR Protocol error: expected '$', got '{}'", char::from(*c))
             }
             ProtoError::TooBigBulkCount => "ERR Protocol error: too big bulk count string".into(),
             ProtoError::InvalidBulkLength => "ERR Protocol error: invalid bulk length".into(),
@@ -76,6 +76,25 @@ impl ProtoError {
                 "ERR Protocol error: unauthenticated bulk length".into()
             }
         }
+    }
+}
+
+impl ProtoError {
+    /// Appends the complete error reply (`-ERR Protocol error: ...\r\n`) to `out`,
+    /// byte for byte as Redis sends it. Unlike [`ProtoError::message`], the byte
+    /// of [`ProtoError::ExpectedDollar`] is written raw even when it is not ASCII
+    /// (Redis formats it with `%c`), and CR/LF become spaces as in every error.
+    pub fn write_reply(&self, out: &mut Vec<u8>) {
+        out.push(b'-');
+        match self {
+            ProtoError::ExpectedDollar(c) => {
+                out.extend_from_slice(b"ERR Protocol error: expected '$', got '");
+                out.push(if matches!(c, b'\r' | b'\n') { b' ' } else { *c });
+                out.push(b'\'');
+            }
+            other => out.extend_from_slice(other.message().as_bytes()),
+        }
+        out.extend_from_slice(b"\r\n");
     }
 }
 
@@ -101,16 +120,56 @@ pub fn parse_request(
     spans: &mut Vec<Span>,
     scratch: &mut Vec<u8>,
 ) -> Result<Parsed, ProtoError> {
-    spans.clear();
-    scratch.clear();
+    parse_request_resumable(buf, limits, &mut Progress::default(), spans, scratch)
+}
+
+/// How far an incomplete multibulk frame has been parsed, so that the next
+/// attempt (after more bytes arrived) resumes there instead of rescanning every
+/// argument: a frame of a million arguments arriving in many reads costs one
+/// pass, not one pass per read. Offsets are relative to the frame start.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Arguments still to parse; 0 when not inside a frame.
+    remaining_args: u32,
+    /// Offset of the first byte not yet parsed.
+    pos: usize,
+}
+
+impl Progress {
+    /// Bytes of the frame already parsed into complete arguments (they count as
+    /// taken out of the query buffer, as Redis moves them into argv).
+    pub fn parsed_bytes(&self) -> usize {
+        self.pos
+    }
+}
+
+/// [`parse_request`] that resumes an incomplete multibulk frame from `progress`.
+/// The caller keeps `progress` and `spans` untouched between attempts on the
+/// same frame (the buffer may be moved, since offsets are frame-relative); both
+/// are reset when a frame completes or fails.
+pub fn parse_request_resumable(
+    buf: &[u8],
+    limits: &ParseLimits,
+    progress: &mut Progress,
+    spans: &mut Vec<Span>,
+    scratch: &mut Vec<u8>,
+) -> Result<Parsed, ProtoError> {
+    if progress.remaining_args == 0 {
+        spans.clear();
+        scratch.clear();
+    }
     if buf.is_empty() {
         return Ok(Parsed::Incomplete);
     }
-    if buf[0] == b'*' {
-        parse_multibulk(buf, limits, spans)
+    let result = if buf[0] == b'*' {
+        parse_multibulk(buf, limits, progress, spans)
     } else {
         parse_inline(buf, limits, spans, scratch)
+    };
+    if !matches!(result, Ok(Parsed::Incomplete)) {
+        *progress = Progress::default();
     }
+    result
 }
 
 /// Marks a span whose offsets index the scratch buffer rather than the read buffer.
@@ -161,50 +220,67 @@ pub fn parse_i64_strict(s: &[u8]) -> Option<i64> {
     }
 }
 
-fn find_cr(buf: &[u8], from: usize) -> Option<usize> {
-    buf[from..].iter().position(|&c| c == b'\r').map(|p| p + from)
+/// Finds `want` at or after `from` the way Redis's `strchr` on its query buffer
+/// does: a NUL byte ends the search, so a header or inline line holding a NUL
+/// before its terminator is never complete (Redis waits for more data, then
+/// fails with a "too big" error once the limit is passed).
+fn find_byte(buf: &[u8], from: usize, want: u8) -> Option<usize> {
+    buf[from..]
+        .iter()
+        .position(|&c| c == want || c == 0)
+        .map(|p| p + from)
+        .filter(|&i| buf[i] == want)
 }
 
 fn parse_multibulk(
     buf: &[u8],
     limits: &ParseLimits,
+    progress: &mut Progress,
     spans: &mut Vec<Span>,
 ) -> Result<Parsed, ProtoError> {
-    let Some(cr) = find_cr(buf, 1) else {
-        if buf.len() > limits.max_inline_bytes {
-            return Err(ProtoError::TooBigMbulkCount);
+    if progress.remaining_args == 0 {
+        let Some(cr) = find_byte(buf, 1, b'\r') else {
+            if buf.len() > limits.max_inline_bytes {
+                return Err(ProtoError::TooBigMbulkCount);
+            }
+            return Ok(Parsed::Incomplete);
+        };
+        if cr + 1 >= buf.len() {
+            return Ok(Parsed::Incomplete);
         }
-        return Ok(Parsed::Incomplete);
-    };
-    if cr + 1 >= buf.len() {
-        return Ok(Parsed::Incomplete);
+        let count = match parse_i64_strict(&buf[1..cr]) {
+            Some(n)
+                if n <= i32::MAX as i64 && (n < 0 || n as u64 <= limits.max_multibulk_count) =>
+            {
+                n
+            }
+            _ => return Err(ProtoError::InvalidMultibulkLength),
+        };
+        if limits.unauthenticated && count > 10 {
+            return Err(ProtoError::UnauthenticatedMultibulkLength);
+        }
+        if count <= 0 {
+            return Ok(Parsed::Empty { consumed: cr + 2 });
+        }
+        *progress = Progress { remaining_args: count as u32, pos: cr + 2 };
     }
-    let count = match parse_i64_strict(&buf[1..cr]) {
-        Some(n) if n <= i32::MAX as i64 && (n < 0 || n as u64 <= limits.max_multibulk_count) => n,
-        _ => return Err(ProtoError::InvalidMultibulkLength),
-    };
-    if limits.unauthenticated && count > 10 {
-        return Err(ProtoError::UnauthenticatedMultibulkLength);
-    }
-    let mut pos = cr + 2;
-    if count <= 0 {
-        return Ok(Parsed::Empty { consumed: pos });
-    }
-    for _ in 0..count {
+    while progress.remaining_args > 0 {
+        let pos = progress.pos;
         if pos >= buf.len() {
             return Ok(Parsed::Incomplete);
         }
-        let Some(cr) = find_cr(buf, pos) else {
+        let Some(cr) = find_byte(buf, pos, b'\r') else {
             if buf.len() - pos > limits.max_inline_bytes {
                 return Err(ProtoError::TooBigBulkCount);
             }
             return Ok(Parsed::Incomplete);
         };
-        if buf[pos] != b'$' {
-            return Err(ProtoError::ExpectedDollar(buf[pos]));
-        }
+        // Like Redis, wait for the byte after CR before judging the header.
         if cr + 1 >= buf.len() {
             return Ok(Parsed::Incomplete);
+        }
+        if buf[pos] != b'$' {
+            return Err(ProtoError::ExpectedDollar(buf[pos]));
         }
         let len = match parse_i64_strict(&buf[pos + 1..cr]) {
             Some(n) if n >= 0 && n as u64 <= limits.max_bulk_len_bytes => n as usize,
@@ -220,9 +296,10 @@ fn parse_multibulk(
         }
         spans.push((start as u32, end as u32));
         // Redis skips the two bytes after the payload without checking them.
-        pos = end + 2;
+        progress.pos = end + 2;
+        progress.remaining_args -= 1;
     }
-    Ok(Parsed::Command { consumed: pos })
+    Ok(Parsed::Command { consumed: progress.pos })
 }
 
 fn parse_inline(
@@ -231,7 +308,7 @@ fn parse_inline(
     spans: &mut Vec<Span>,
     scratch: &mut Vec<u8>,
 ) -> Result<Parsed, ProtoError> {
-    let Some(nl) = buf.iter().position(|&c| c == b'\n') else {
+    let Some(nl) = find_byte(buf, 0, b'\n') else {
         if buf.len() > limits.max_inline_bytes {
             return Err(ProtoError::TooBigInline);
         }
@@ -257,13 +334,25 @@ fn hex_val(c: u8) -> Option<u8> {
     }
 }
 
+/// White space as C's `isspace`: skipped between words and accepted after a
+/// closing quote.
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\n' | b'\r' | b'\t' | 0x0b | 0x0c)
+}
+
+/// The bytes that end an unquoted word. Narrower than [`is_space`]: Redis's
+/// `sdssplitargs` keeps vertical tab and form feed inside a word.
+fn ends_word(c: u8) -> bool {
+    matches!(c, b' ' | b'\n' | b'\r' | b'\t')
+}
+
 /// Splits an inline line like Redis's `sdssplitargs`: words separated by white
 /// space, `"..."` with C escapes and `\xHH`, `'...'` with only `\'` escaped; a
 /// closing quote must be followed by white space or the end of the line.
 /// Unquoted words become spans of the buffer; quoted ones are unescaped into
-/// `scratch` and their spans carry [`SCRATCH_BIT`].
+/// `scratch` and their spans carry [`SCRATCH_BIT`]. The line holds no NUL (the
+/// caller's line search stops there).
 fn split_args(line: &[u8], spans: &mut Vec<Span>, scratch: &mut Vec<u8>) -> Result<(), ProtoError> {
-    let is_space = |c: u8| matches!(c, b' ' | b'\n' | b'\r' | b'\t' | 0x0b | 0x0c);
     let mut i = 0;
     loop {
         while i < line.len() && is_space(line[i]) {
@@ -275,10 +364,10 @@ fn split_args(line: &[u8], spans: &mut Vec<Span>, scratch: &mut Vec<u8>) -> Resu
         let word_start = i;
         let mut quoted = false;
         // Fast path: a plain word without quotes is a span of the buffer.
-        while i < line.len() && !is_space(line[i]) && line[i] != b'"' && line[i] != b'\'' {
+        while i < line.len() && !ends_word(line[i]) && line[i] != b'"' && line[i] != b'\'' {
             i += 1;
         }
-        if i >= line.len() || is_space(line[i]) {
+        if i >= line.len() || ends_word(line[i]) {
             spans.push((word_start as u32, i as u32));
             continue;
         }
@@ -342,7 +431,7 @@ fn split_args(line: &[u8], spans: &mut Vec<Span>, scratch: &mut Vec<u8>) -> Resu
                     i += 1;
                 }
             } else {
-                if i >= line.len() || is_space(line[i]) {
+                if i >= line.len() || ends_word(line[i]) {
                     break;
                 }
                 match line[i] {
@@ -452,6 +541,86 @@ mod tests {
             parse_request(b"*1\r\n$16385\r\n", &limits, &mut spans, &mut scratch),
             Err(ProtoError::UnauthenticatedBulkLength)
         );
+    }
+
+    #[test]
+    fn nul_byte_hides_the_line_end_like_strchr() {
+        let none = Vec::<Vec<Vec<u8>>>::new();
+        assert_eq!(parse_all(b"PI\0NG\r\n"), Ok(none.clone()));
+        assert_eq!(parse_all(b"\0\x01garbage\r\n"), Ok(none.clone()));
+        assert_eq!(parse_all(b"*1\0\r\n$4\r\nPING\r\n"), Ok(none.clone()));
+        assert_eq!(parse_all(b"*1\r\n$4\0\r\nPING\r\n"), Ok(none.clone()));
+        assert_eq!(parse_all(b"*1\r\n\0\r\n"), Ok(none));
+        // A NUL inside a bulk payload is data.
+        assert_eq!(parse_all(b"*1\r\n$3\r\na\0b\r\n"), Ok(vec![vec![b"a\0b".to_vec()]]));
+        let mut long = b"PING\0".to_vec();
+        long.resize(70 * 1024, b'\n');
+        assert_eq!(parse_all(&long), Err(ProtoError::TooBigInline));
+    }
+
+    #[test]
+    fn vertical_tab_and_form_feed_stay_inside_words() {
+        assert_eq!(parse_all(b"ECHO a\x0bb\r\n").unwrap(), vec![words(&["ECHO", "a\x0bb"])]);
+        assert_eq!(parse_all(b"ECHO a\x0cb\r\n").unwrap(), vec![words(&["ECHO", "a\x0cb"])]);
+        assert_eq!(parse_all(b"\x0b\x0cECHO a\r\n").unwrap(), vec![words(&["ECHO", "a"])]);
+        assert_eq!(parse_all(b"ECHO \"a\"\x0bb\r\n").unwrap(), vec![words(&["ECHO", "a", "b"])]);
+        assert_eq!(
+            parse_all(b"ECHO a\x0b\"b c\"\r\n").unwrap(),
+            vec![words(&["ECHO", "a\x0bb c"])]
+        );
+    }
+
+    #[test]
+    fn bulk_header_is_judged_only_once_complete() {
+        assert_eq!(parse_all(b"*1\r\n+abc\r"), Ok(Vec::new()));
+        assert_eq!(parse_all(b"*1\r\n+abc\r\n"), Err(ProtoError::ExpectedDollar(b'+')));
+        // Redis does not check the byte after CR.
+        assert_eq!(parse_all(b"*1\rX$4\r\nPING\r\n").unwrap(), vec![words(&["PING"])]);
+    }
+
+    #[test]
+    fn error_replies_match_redis_bytes() {
+        let reply = |e: ProtoError| {
+            let mut out = Vec::new();
+            e.write_reply(&mut out);
+            out
+        };
+        assert_eq!(
+            reply(ProtoError::ExpectedDollar(0xff)),
+            b"-ERR Protocol error: expected '$', got '\xff'\r\n".to_vec()
+        );
+        assert_eq!(
+            reply(ProtoError::ExpectedDollar(b'\r')),
+            b"-ERR Protocol error: expected '$', got ' '\r\n".to_vec()
+        );
+        assert_eq!(
+            reply(ProtoError::InvalidBulkLength),
+            b"-ERR Protocol error: invalid bulk length\r\n".to_vec()
+        );
+    }
+
+    #[test]
+    fn resumed_frame_equals_whole_frame() {
+        let frame = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n";
+        let limits = ParseLimits::default();
+        let (mut spans, mut scratch, mut progress) = (Vec::new(), Vec::new(), Progress::default());
+        let mut last = Ok(Parsed::Incomplete);
+        for end in 1..=frame.len() {
+            last = parse_request_resumable(
+                &frame[..end],
+                &limits,
+                &mut progress,
+                &mut spans,
+                &mut scratch,
+            );
+            if end < frame.len() {
+                assert_eq!(last, Ok(Parsed::Incomplete), "cut at {end}");
+            }
+        }
+        assert_eq!(last, Ok(Parsed::Command { consumed: frame.len() }));
+        let got: Vec<&[u8]> = spans.iter().map(|&s| arg_bytes(frame, &scratch, s)).collect();
+        assert_eq!(got, vec![&b"SET"[..], b"k", b"hello"]);
+        assert_eq!(progress, Progress::default());
     }
 
     #[test]

@@ -82,8 +82,13 @@ impl<'a> Reply<'a> {
     /// An error, `-<s>`. `s` starts with the error code (`ERR`, `WRONGTYPE`, ...).
     /// Newlines are replaced by spaces as Redis does.
     pub fn error(&mut self, s: &str) {
+        self.error_bytes(s.as_bytes());
+    }
+
+    /// An error made of raw bytes (arguments echoed back unchanged, as Redis does).
+    pub fn error_bytes(&mut self, s: &[u8]) {
         self.buf.push(b'-');
-        for b in s.bytes() {
+        for &b in s {
             self.buf.push(if b == b'\r' || b == b'\n' { b' ' } else { b });
         }
         self.buf.extend_from_slice(b"\r\n");

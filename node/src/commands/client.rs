@@ -108,7 +108,12 @@ pub fn run_sync(conn: &mut Conn, name: &str, args: &Args<'_>) -> Flow {
                 Reply::new(conn.local_out(), proto).syntax_error();
                 return Flow::Done;
             };
-            conn.client.borrow_mut().reply_mode = mode;
+            let mut c = conn.client.borrow_mut();
+            // SKIP while replies are OFF changes nothing, as in Redis.
+            if !(mode == ReplyMode::Skip && c.reply_mode == ReplyMode::Off) {
+                c.reply_mode = mode;
+            }
+            drop(c);
             if mode == ReplyMode::On {
                 Reply::new(conn.local_out(), proto).ok();
             }
@@ -189,9 +194,9 @@ struct Filter {
 
 impl Filter {
     fn matches(&self, c: &crate::clients::Client) -> bool {
-        self.ids.as_ref().map_or(true, |ids| ids.contains(&c.id))
-            && self.addr.as_ref().map_or(true, |a| *a == c.addr.to_string())
-            && self.laddr.as_ref().map_or(true, |a| *a == c.laddr.to_string())
+        self.ids.as_ref().is_none_or(|ids| ids.contains(&c.id))
+            && self.addr.as_ref().is_none_or(|a| *a == c.addr.to_string())
+            && self.laddr.as_ref().is_none_or(|a| *a == c.laddr.to_string())
             && self.type_normal.unwrap_or(true)
             && self.user_default.unwrap_or(true)
             && self.skip_id != Some(c.id)

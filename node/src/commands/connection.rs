@@ -68,7 +68,7 @@ fn check_password(conn: &Conn, user: Option<&[u8]>, pass: &[u8]) -> Result<(), &
     if required.is_empty() && user.is_none() {
         return Err("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
     }
-    let user_ok = user.map_or(true, |u| u == b"default");
+    let user_ok = user.is_none_or(|u| u == b"default");
     let pass_ok = required.is_empty() || required.as_bytes() == pass;
     if user_ok && pass_ok {
         Ok(())

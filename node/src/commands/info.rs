@@ -16,8 +16,8 @@ use crate::sys;
 /// What one shard reports for INFO.
 struct ShardInfo {
     stats: ShardStats,
-    /// (keys, volatile keys) per database.
-    dbs: Vec<(usize, usize)>,
+    /// (keys, volatile keys, average TTL ms) per database.
+    dbs: Vec<(usize, usize, u64)>,
     expired_keys: u64,
     slots: usize,
     clients: usize,
@@ -83,7 +83,14 @@ pub async fn info(conn: &mut Conn, args: &Args<'_>, out: &mut Vec<u8>) {
             ShardInfo {
                 stats: core.stats.clone(),
                 dbs: (0..core.ks.db_count())
-                    .map(|i| (core.ks.db_ref(i).len(), core.ks.db_ref(i).volatile_len()))
+                    .map(|i| {
+                        let db = core.ks.db_ref(i);
+                        (
+                            db.len(),
+                            db.volatile_len(),
+                            if db.volatile_len() > 0 { db.avg_ttl_ms } else { 0 },
+                        )
+                    })
                     .collect(),
                 expired_keys: core.ks.expired_keys(),
                 slots: core.owned.len(),
@@ -157,14 +164,16 @@ fn write_section(
         }
         "memory" => {
             let used = crate::alloc::used_memory_bytes();
+            let peak = crate::alloc::sample_peak_bytes();
             let rss = sys::rss_bytes();
             let system = sys::total_memory_bytes();
             let _ = write!(
                 t,
-                "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_peak_human:{}\r\ntotal_system_memory:{system}\r\ntotal_system_memory_human:{}\r\nmaxmemory:0\r\nmaxmemory_human:0B\r\nmaxmemory_policy:noeviction\r\nmem_fragmentation_ratio:{:.2}\r\nmem_allocator:mimalloc\r\nlazyfree_pending_objects:0\r\n",
+                "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{peak}\r\nused_memory_peak_human:{}\r\nused_memory_peak_perc:{:.2}%\r\ntotal_system_memory:{system}\r\ntotal_system_memory_human:{}\r\nmaxmemory:0\r\nmaxmemory_human:0B\r\nmaxmemory_policy:noeviction\r\nmem_fragmentation_ratio:{:.2}\r\nmem_allocator:mimalloc\r\nlazyfree_pending_objects:0\r\n",
                 human_bytes(used),
                 human_bytes(rss),
-                human_bytes(used),
+                human_bytes(peak),
+                used as f64 * 100.0 / peak.max(1) as f64,
                 human_bytes(system),
                 if used > 0 { rss as f64 / used as f64 } else { 0.0 },
             );
@@ -226,8 +235,12 @@ fn write_section(
             for d in 0..dbs {
                 let keys: usize = infos.iter().map(|i| i.dbs[d].0).sum();
                 let expires: usize = infos.iter().map(|i| i.dbs[d].1).sum();
+                // Average of the shards' estimates, weighted by their volatile keys.
+                let weighted: u128 =
+                    infos.iter().map(|i| i.dbs[d].1 as u128 * i.dbs[d].2 as u128).sum();
+                let avg_ttl = if expires > 0 { (weighted / expires as u128) as u64 } else { 0 };
                 if keys > 0 {
-                    let _ = write!(t, "db{d}:keys={keys},expires={expires},avg_ttl=0\r\n");
+                    let _ = write!(t, "db{d}:keys={keys},expires={expires},avg_ttl={avg_ttl}\r\n");
                 }
             }
         }

@@ -54,7 +54,7 @@ pub async fn config_async(conn: &mut Conn, name: &str, args: &Args<'_>, out: &mu
     let mut reply = Reply::new(out, proto);
     match name {
         "config|set" => {
-            if args.len() % 2 != 0 {
+            if !args.len().is_multiple_of(2) {
                 return reply.wrong_arity("config|set");
             }
             let mut cfg = conn.shard.core.borrow().cfg.clone();

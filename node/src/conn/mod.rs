@@ -17,7 +17,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use engine::command::{flags, table, Args, CommandSpec, Exec, OwnedCmd, Route};
-use engine::resp::{parse_request, ParseLimits, Parsed, Protocol, Reply, Span};
+use engine::resp::parse::{parse_request_resumable, Progress};
+use engine::resp::{ParseLimits, Parsed, Protocol, Reply, Span};
 use engine::slot::key_slot;
 use futures_lite::{AsyncReadExt, AsyncWriteExt};
 use glommio::net::TcpStream;
@@ -40,19 +41,34 @@ pub struct Conn {
     pub client: Rc<RefCell<Client>>,
     /// Set to close the connection after the pending replies are written.
     pub close: bool,
+    /// Set to close the connection at once, dropping replies not yet written.
+    drop_replies: bool,
     batch: Batch,
     wbuf: Vec<u8>,
 }
 
 /// Serves one client until it disconnects, is killed, or breaks the protocol.
-pub async fn serve(shard: Rc<Shard>, mut stream: TcpStream, client: Rc<RefCell<Client>>) {
+/// Returns the socket, still open, so that the caller can take the client out of
+/// the registry before the descriptor is closed (and possibly reused).
+pub async fn serve(
+    shard: Rc<Shard>,
+    mut stream: TcpStream,
+    client: Rc<RefCell<Client>>,
+) -> TcpStream {
     let shards = shard.shared.shard_count;
-    let mut conn =
-        Conn { shard, client, close: false, batch: Batch::new(shards), wbuf: Vec::new() };
+    let mut conn = Conn {
+        shard,
+        client,
+        close: false,
+        drop_replies: false,
+        batch: Batch::new(shards),
+        wbuf: Vec::new(),
+    };
     let mut rbuf: Vec<u8> = vec![0; READ_CHUNK_BYTES];
     let (mut rstart, mut rend) = (0usize, 0usize);
     let mut spans: Vec<Span> = Vec::new();
     let mut scratch: Vec<u8> = Vec::new();
+    let mut progress = Progress::default();
     let mut buffered_more = false;
     loop {
         if !buffered_more {
@@ -80,7 +96,9 @@ pub async fn serve(shard: Rc<Shard>, mut stream: TcpStream, client: Rc<RefCell<C
                 core.stats.net_input_bytes += n as u64;
                 core.cfg.client_query_buffer_limit_bytes as usize
             };
-            if rend - rstart > limit {
+            // Arguments already parsed out of an incomplete frame do not count,
+            // as Redis has moved them out of its query buffer.
+            if rend - rstart - progress.parsed_bytes() > limit {
                 tracing::warn!("closing client that exceeded client-query-buffer-limit");
                 break;
             }
@@ -89,10 +107,10 @@ pub async fn serve(shard: Rc<Shard>, mut stream: TcpStream, client: Rc<RefCell<C
             }
         }
         buffered_more = false;
-        let limits = conn.parse_limits();
+        let mut limits = conn.parse_limits();
         loop {
             let buf = &rbuf[rstart..rend];
-            match parse_request(buf, &limits, &mut spans, &mut scratch) {
+            match parse_request_resumable(buf, &limits, &mut progress, &mut spans, &mut scratch) {
                 Ok(Parsed::Incomplete) => break,
                 Ok(Parsed::Empty { consumed }) => rstart += consumed,
                 Ok(Parsed::Command { consumed }) => {
@@ -102,6 +120,10 @@ pub async fn serve(shard: Rc<Shard>, mut stream: TcpStream, client: Rc<RefCell<C
                     if conn.close {
                         break;
                     }
+                    if limits.unauthenticated {
+                        // AUTH or HELLO may just have lifted the limits.
+                        limits = conn.parse_limits();
+                    }
                     if conn.batch.len() >= MAX_COMMANDS_PER_BATCH {
                         buffered_more = true;
                         break;
@@ -109,7 +131,7 @@ pub async fn serve(shard: Rc<Shard>, mut stream: TcpStream, client: Rc<RefCell<C
                 }
                 Err(e) => {
                     let start = conn.batch.local.len();
-                    Reply::new(&mut conn.batch.local, Protocol::Resp2).error(&e.message());
+                    e.write_reply(&mut conn.batch.local);
                     conn.batch.push_local(start, false);
                     conn.close = true;
                     break;
@@ -117,6 +139,9 @@ pub async fn serve(shard: Rc<Shard>, mut stream: TcpStream, client: Rc<RefCell<C
             }
         }
         conn.client.borrow_mut().qbuf_bytes = rend - rstart;
+        if conn.drop_replies {
+            break;
+        }
         conn.batch.finish(&conn.shard, &mut conn.wbuf).await;
         if !conn.wbuf.is_empty() {
             if stream.write_all(&conn.wbuf).await.is_err() {
@@ -132,7 +157,7 @@ pub async fn serve(shard: Rc<Shard>, mut stream: TcpStream, client: Rc<RefCell<C
             break;
         }
     }
-    let _ = stream.close().await;
+    stream
 }
 
 impl Conn {
@@ -171,7 +196,20 @@ impl Conn {
     /// Routes and runs one command.
     async fn dispatch(&mut self, args: &Args<'_>) {
         let Some(mut spec) = table::lookup(args.get(0)) else {
-            self.reply_error(&unknown_command_error(args));
+            let name = args.get(0);
+            if name.eq_ignore_ascii_case(b"post") || name.eq_ignore_ascii_case(b"host:") {
+                // Redis's guard against cross-protocol scripting: an HTTP request
+                // is not answered, and the connection is closed at once.
+                tracing::warn!("Possible SECURITY ATTACK detected: a client sent an HTTP request; connection aborted");
+                self.close = true;
+                self.drop_replies = true;
+                return;
+            }
+            let start = self.batch.local.len();
+            Reply::new(&mut self.batch.local, self.client.borrow().proto)
+                .error_bytes(&unknown_command_error(args));
+            self.shard.core.borrow_mut().stats.count_error(&self.batch.local[start..]);
+            self.batch.push_local(start, false);
             return;
         };
         if !spec.subcommands.is_empty() && spec.arity_ok(args.len()) {
@@ -205,7 +243,12 @@ impl Conn {
             (c.db, c.proto)
         };
         self.wait_for_pause(spec).await;
-        let skip = self.take_skip();
+        // CLIENT REPLY decides its own reply: ON answers even when replies were OFF.
+        let skip = if spec.name == "client|reply" {
+            self.client.borrow().reply_mode == ReplyMode::Skip && self.take_skip()
+        } else {
+            self.take_skip()
+        };
         match (spec.exec, spec.route) {
             (Exec::Node, _) => self.run_node_command(spec, args, skip).await,
             (Exec::Keyspace(_), _) if spec.name == "scan" => {
@@ -234,7 +277,7 @@ impl Conn {
                 let target = shard_of.first().copied().unwrap_or(me);
                 // Incomplete key groups (MSET k v k) get the command's own error.
                 let step = spec.keys.step.max(1) as usize;
-                let whole_groups = positions.last().map_or(true, |&p| p + step <= args.len());
+                let whole_groups = positions.last().is_none_or(|&p| p + step <= args.len());
                 if shard_of.iter().all(|&s| s == target) || !whole_groups {
                     let src = self.run_on(target, me, spec, db, proto, args, None);
                     self.batch.push_remote(src, skip);
@@ -387,21 +430,34 @@ fn error_head(reply: &[u8]) -> Option<Vec<u8>> {
     (reply.first() == Some(&b'-')).then(|| reply[..reply.len().min(64)].to_vec())
 }
 
+/// An argument as C's `%s` prints it: up to its first NUL byte.
+fn c_str(b: &[u8]) -> &[u8] {
+    b.split(|&c| c == 0).next().unwrap_or_default()
+}
+
 /// An argument shown in an error message: at most 128 bytes, lossy UTF-8.
 fn truncated(b: &[u8]) -> String {
     String::from_utf8_lossy(&b[..b.len().min(128)]).into_owned()
 }
 
-/// Redis 7.0's unknown-command error, with the first arguments quoted.
-fn unknown_command_error(args: &Args<'_>) -> String {
-    let mut list = String::new();
+/// Redis 7.0's unknown-command error, with the first arguments quoted, as raw
+/// bytes (Redis echoes them unchanged, cut at a NUL like C strings).
+fn unknown_command_error(args: &Args<'_>) -> Vec<u8> {
+    let mut list: Vec<u8> = Vec::new();
     for a in args.iter().skip(1) {
         if list.len() >= 128 {
             break;
         }
+        let a = c_str(a);
         let room = 128 - list.len();
-        let shown = String::from_utf8_lossy(&a[..a.len().min(room)]).into_owned();
-        list.push_str(&format!("'{shown}' "));
+        list.push(b'\'');
+        list.extend_from_slice(&a[..a.len().min(room)]);
+        list.extend_from_slice(b"' ");
     }
-    format!("ERR unknown command '{}', with args beginning with: {}", truncated(args.get(0)), list)
+    let name = c_str(args.get(0));
+    let mut msg = b"ERR unknown command '".to_vec();
+    msg.extend_from_slice(&name[..name.len().min(128)]);
+    msg.extend_from_slice(b"', with args beginning with: ");
+    msg.extend_from_slice(&list);
+    msg
 }

@@ -99,7 +99,7 @@ pub fn lru_clock(now_ms: u64) -> u32 {
 
 /// The initial slot→shard table: contiguous ranges, as even as possible.
 pub fn initial_slot_shards(shard_count: usize) -> Vec<u16> {
-    assert!(shard_count >= 1 && shard_count <= SLOT_COUNT);
+    assert!((1..=SLOT_COUNT).contains(&shard_count));
     (0..SLOT_COUNT).map(|s| (s * shard_count / SLOT_COUNT) as u16).collect()
 }
 
