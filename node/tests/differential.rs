@@ -245,11 +245,17 @@ impl Gen {
         }
     }
 
-    /// An absolute unix time in seconds (or milliseconds with `ms`).
-    fn abs(&mut self, ms: bool) -> String {
+    /// An absolute unix time in seconds (or milliseconds with `ms`); a time
+    /// in the past only if `past_ok`: SET keeps a key whose time has passed
+    /// until Redis's active expiry finds it, so DBSIZE would depend on timing
+    /// (EXPIREAT and GETEX delete such a key at once).
+    fn abs(&mut self, ms: bool, past_ok: bool) -> String {
         let unit = if ms { 1000 } else { 1 };
         match self.rng.below(12) {
-            0 => self.rng.pick(&["1", "0", "-1"]).to_string(),
+            0 => match self.rng.pick(&["1", "0", "-1"]) {
+                "1" if !past_ok => "0".to_string(),
+                t => t.to_string(),
+            },
             1 => self.rng.pick(BAD_INTS).to_string(),
             _ => ((self.now_s + 5000 + 10_000 * self.rng.range(1, 50)) * unit).to_string(),
         }
@@ -260,8 +266,8 @@ impl Gen {
         let (word, value) = match self.rng.below(6) {
             0 => ("EX", self.rel(false)),
             1 => ("PX", self.rel(true)),
-            2 => ("EXAT", self.abs(false)),
-            3 => ("PXAT", self.abs(true)),
+            2 => ("EXAT", self.abs(false, !keepttl)),
+            3 => ("PXAT", self.abs(true, !keepttl)),
             _ => {
                 out.push(if keepttl { "KEEPTTL" } else { "PERSIST" }.into());
                 return;
@@ -294,8 +300,8 @@ impl Gen {
         let (name, t) = match (absolute, ms) {
             (false, false) => ("EXPIRE", self.rel(false)),
             (false, true) => ("PEXPIRE", self.rel(true)),
-            (true, false) => ("EXPIREAT", self.abs(false)),
-            (true, true) => ("PEXPIREAT", self.abs(true)),
+            (true, false) => ("EXPIREAT", self.abs(false, true)),
+            (true, true) => ("PEXPIREAT", self.abs(true, true)),
         };
         let mut c = vec![name.to_string(), self.key(), t];
         for _ in 0..self.rng.below(3) {
