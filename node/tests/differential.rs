@@ -8,12 +8,19 @@
 //! - a seeded random stream over a small key space mixing the same commands
 //!   with valid and invalid arguments. `SLOTD_DIFF_SEED` picks the seed
 //!   (printed in every report), `SLOTD_DIFF_COUNT` the number of commands
-//!   (default 20000).
+//!   (default 20000). On 2 shards it also runs as pipelines of 1-32 commands
+//!   in one write, where slotd may execute commands for different shards out
+//!   of order and must still reply as if it ran them one by one.
 //!
 //! A failure prints each mismatch (the command, both replies, the commands
 //! before it) and a count per command; in random mode only the first mismatch
 //! of each command is printed, and both servers are flushed after each one so
-//! that diverged state does not cascade.
+//! that diverged state does not cascade. If slotd stops answering (a shard
+//! panicked) it is restarted, up to 5 times. A redis-against-redis run of both
+//! modes checks that the harness itself leaves nothing to timing.
+//!
+//! Run: `cargo test -p node --test differential` (add `-- --nocapture` to see
+//! the summary of a passing run).
 
 mod common;
 #[path = "common/diff.rs"]
