@@ -169,6 +169,9 @@ impl Db {
 
     /// Removes every key.
     pub fn clear(&mut self) {
+        if self.keys == 0 {
+            return;
+        }
         for s in self.slots.iter_mut() {
             *s = None;
         }
@@ -300,24 +303,25 @@ impl Keyspace {
     /// Returns the number of keys deleted. The node calls this on a timer with a
     /// budget that bounds the time spent per tick.
     pub fn active_expire_step(&mut self, now_ms: u64, max_slots_visited: usize) -> usize {
-        let total = self.dbs.len() * SLOT_COUNT;
+        if self.dbs.iter().all(|d| d.volatile_len() == 0) {
+            return 0;
+        }
         let (mut db, mut slot) = self.expire_cursor;
+        let mut positions_left = self.dbs.len() * SLOT_COUNT;
         let mut removed = 0;
         let mut visited = 0;
-        for _ in 0..total {
-            if visited >= max_slots_visited {
-                break;
-            }
-            if self.dbs[db].volatile_len() > 0 {
-                if let Some(t) = self.dbs[db].slots[slot].as_deref() {
-                    if t.volatile_len() > 0 {
-                        visited += 1;
-                        removed += self.dbs[db].expire_slot(slot as Slot, now_ms);
-                    }
+        while positions_left > 0 && visited < max_slots_visited {
+            if self.dbs[db].volatile_len() == 0 {
+                // Nothing to expire in this database: skip the rest of it at once.
+                positions_left = positions_left.saturating_sub(SLOT_COUNT - slot);
+                slot = SLOT_COUNT;
+            } else {
+                if self.dbs[db].slots[slot].as_deref().is_some_and(|t| t.volatile_len() > 0) {
+                    visited += 1;
+                    removed += self.dbs[db].expire_slot(slot as Slot, now_ms);
                 }
                 slot += 1;
-            } else {
-                slot = SLOT_COUNT;
+                positions_left -= 1;
             }
             if slot >= SLOT_COUNT {
                 slot = 0;

@@ -59,21 +59,20 @@ pub async fn run(
             keys.into_iter().map(|(d, k)| (core.shard_of(key_slot(&k)), d, k)).collect();
         (core.ks.db_count(), owners)
     };
-    let valid_db = owners.iter().all(|(_, d, _)| *d < databases);
+    // A database index out of range (COPY ... DB 99) touches nothing: the
+    // command itself replies the error from an empty scratch keyspace.
+    let owners: Vec<(usize, usize, Vec<u8>)> =
+        owners.into_iter().filter(|(_, d, _)| *d < databases).collect();
     let mut before: Vec<Snapshot> = Vec::with_capacity(owners.len());
     for (owner, d, key) in &owners {
         let (d, key) = (*d, key.clone());
-        let snap = if valid_db {
-            shard
-                .on_shard(*owner, move |s: &Shard| {
-                    let mut core = s.core.borrow_mut();
-                    let e = core.ks.db(d).get(&key, unix_ms())?;
-                    Some((e.value.clone(), e.expire_at_ms()))
-                })
-                .await
-        } else {
-            None
-        };
+        let snap = shard
+            .on_shard(*owner, move |s: &Shard| {
+                let mut core = s.core.borrow_mut();
+                let e = core.ks.db(d).get(&key, unix_ms())?;
+                Some((e.value.clone(), e.expire_at_ms()))
+            })
+            .await;
         before.push(snap);
     }
     let mut scratch = Keyspace::new(databases);

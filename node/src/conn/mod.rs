@@ -293,7 +293,10 @@ impl Conn {
                 }
             }
             (Exec::Keyspace(_), Route::Node) => {
-                unreachable!("keyspace command {} routed as a node command", spec.name)
+                // Keyless engine commands (OBJECT HELP ...) run on this shard.
+                let me = self.shard.id();
+                let src = self.run_on(me, me, spec, db, proto, args, None);
+                self.batch.push_remote(src, skip);
             }
         }
     }
