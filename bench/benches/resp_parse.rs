@@ -5,16 +5,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use engine::resp::parse::{parse_request, ParseLimits, Parsed, Span};
-
-/// Appends one multibulk frame with `args` to `buf`.
-fn push_frame(buf: &mut Vec<u8>, args: &[&[u8]]) {
-    buf.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
-    for a in args {
-        buf.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        buf.extend_from_slice(a);
-        buf.extend_from_slice(b"\r\n");
-    }
-}
+use engine::resp::request::push_request;
 
 /// A buffer of `count` pipelined frames, as redis-benchmark sends them
 /// (`key:%012d` keys, `value_bytes`-byte values for SET).
@@ -24,8 +15,8 @@ fn pipelined(cmd: &str, count: usize, value_bytes: usize) -> Vec<u8> {
     for i in 0..count {
         let key = format!("key:{i:012}");
         match cmd {
-            "set" => push_frame(&mut buf, &[b"SET", key.as_bytes(), &value]),
-            _ => push_frame(&mut buf, &[b"GET", key.as_bytes()]),
+            "set" => push_request(&mut buf, &[b"SET", key.as_bytes(), &value]),
+            _ => push_request(&mut buf, &[b"GET", key.as_bytes()]),
         }
     }
     buf

@@ -95,15 +95,7 @@ impl Conn {
     }
 }
 
-/// Appends the multibulk frame of `args` to `out`.
-pub fn encode_command(out: &mut Vec<u8>, args: &[&[u8]]) {
-    out.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        out.extend_from_slice(a);
-        out.extend_from_slice(b"\r\n");
-    }
-}
+pub use engine::resp::request::push_request as encode_command;
 
 #[cfg(test)]
 mod tests {
@@ -112,7 +104,7 @@ mod tests {
     #[test]
     fn encodes_multibulk() {
         let mut out = Vec::new();
-        encode_command(&mut out, &[b"SET", b"k", b""]);
+        encode_command::<&[u8]>(&mut out, &[b"SET", b"k", b""]);
         assert_eq!(out, b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n");
     }
 }

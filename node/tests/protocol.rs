@@ -224,13 +224,7 @@ fn assert_no_failures(failures: Vec<String>) {
 
 /// A `*<n>` multibulk frame of `args`.
 fn multibulk(args: &[&[u8]]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        out.extend_from_slice(a);
-        out.extend_from_slice(b"\r\n");
-    }
-    out
+    engine::resp::request::encode_request(args)
 }
 
 /// `prefix` followed by `n` copies of `fill`, with no line end.

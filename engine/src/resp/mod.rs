@@ -4,6 +4,7 @@ pub mod parse;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod parse_check;
 pub mod reply;
+pub mod request;
 pub mod scan;
 
 pub use parse::{parse_request, ParseLimits, Parsed, ProtoError, Span};

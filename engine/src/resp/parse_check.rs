@@ -187,13 +187,7 @@ mod tests {
     }
 
     fn multibulk(args: &[Vec<u8>]) -> Vec<u8> {
-        let mut out = format!("*{}\r\n", args.len()).into_bytes();
-        for a in args {
-            out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-            out.extend_from_slice(a);
-            out.extend_from_slice(b"\r\n");
-        }
-        out
+        crate::resp::request::encode_request(args)
     }
 
     /// An inline line for `args`, each double-quoted with `\xHH` escapes.

@@ -116,15 +116,7 @@ impl Reply {
 }
 
 /// Encodes a command as a RESP multibulk request.
-pub fn encode_command(args: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        out.extend_from_slice(a);
-        out.extend_from_slice(b"\r\n");
-    }
-    out
-}
+pub use engine::resp::request::encode_request as encode_command;
 
 /// A raw RESP connection: writes requests, reads one complete reply at a time.
 pub struct RespConn {
