@@ -21,6 +21,9 @@ use crate::shard::{initial_slot_shards, unix_ms, Core, Msg, Shard, Shared};
 
 /// Capacity of each mesh channel, in messages.
 const MESH_CHANNEL_CAPACITY: usize = 1024;
+/// How long an idle shard spins before parking when it has peers (their replies
+/// then arrive without a wake-up).
+const SPIN_BEFORE_PARK_US: u64 = 50;
 /// How long shards may take to start before the node gives up.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
 /// Longest the active expiry cycle runs per cron tick before yielding for good.
@@ -163,8 +166,14 @@ pub fn run(cfg: Config) -> Result<(), String> {
         );
         let builder = LocalExecutorBuilder::new(Placement::Fixed(cpu))
             .name(&format!("shard-{i}"))
-            .io_memory(io_memory)
-            .spin_before_park(Duration::from_micros(50));
+            .io_memory(io_memory);
+        // Spinning before parking shortens hops between shards; alone, a shard
+        // would only burn CPU.
+        let builder = if shard_count > 1 {
+            builder.spin_before_park(Duration::from_micros(SPIN_BEFORE_PARK_US))
+        } else {
+            builder
+        };
         let handle =
             builder
                 .spawn(move || async move {

@@ -510,7 +510,7 @@ pub(super) const TOO_BIG: &str = "ERR string exceeds maximum allowed size (proto
 pub(super) fn raw_mut(value: &mut Value) -> Option<&mut Vec<u8>> {
     if !matches!(value, Value::Raw(_)) {
         let bytes = value.as_str()?.as_bytes().to_vec();
-        *value = Value::Raw(bytes);
+        *value = Value::Raw(Box::new(bytes));
     }
     match value {
         Value::Raw(v) => Some(v),

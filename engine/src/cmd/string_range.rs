@@ -63,7 +63,7 @@ pub(super) fn setrange(ctx: &mut Ctx<'_>, args: &Args<'_>) {
         let mut buf = vec![0u8; offset as usize];
         buf.extend_from_slice(patch);
         out.int(buf.len() as i64);
-        ctx.db().set(key, Value::Raw(buf), None, lru);
+        ctx.db().set(key, Value::Raw(Box::new(buf)), None, lru);
         return;
     };
     let Some(len) = e.value.as_str().map(|s| s.as_bytes().len()) else {

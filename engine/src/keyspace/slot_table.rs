@@ -70,7 +70,9 @@ impl Entry {
 /// The keys of one slot in one database.
 #[derive(Default)]
 pub struct SlotTable {
-    map: HashTable<Entry>,
+    /// Entries are boxed: a bucket costs 8 bytes, so the free buckets hashbrown
+    /// keeps (up to half of them right after a growth) cost little.
+    map: HashTable<Box<Entry>>,
     volatile_keys: usize,
     layout_epoch: u32,
 }
@@ -100,13 +102,13 @@ impl SlotTable {
     /// The entry for `key`, expired or not.
     #[inline]
     pub fn get(&self, key: &[u8]) -> Option<&Entry> {
-        self.map.find(key_hash(key), |e| e.key.as_bytes() == key)
+        self.map.find(key_hash(key), |e| e.key.as_bytes() == key).map(|e| &**e)
     }
 
     /// The entry for `key`, mutable. The expiry cannot be changed through it.
     #[inline]
     pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        self.map.find_mut(key_hash(key), |e| e.key.as_bytes() == key)
+        self.map.find_mut(key_hash(key), |e| e.key.as_bytes() == key).map(|e| &mut **e)
     }
 
     /// Inserts `entry` with expiry `expire_at_ms` (0 = none), replacing and
@@ -122,13 +124,14 @@ impl SlotTable {
             self.layout_epoch = self.layout_epoch.wrapping_add(1);
         }
         let hash = key_hash(entry.key.as_bytes());
-        let key = entry.key.clone();
-        let old = match self.map.entry(hash, |e| e.key == key, |e| key_hash(e.key.as_bytes())) {
+        let old = match self.map.entry(hash, |e| e.key == entry.key, |e| key_hash(e.key.as_bytes()))
+        {
+            // Reuse the box of the entry being replaced.
             hashbrown::hash_table::Entry::Occupied(mut o) => {
-                Some(std::mem::replace(o.get_mut(), entry))
+                Some(std::mem::replace(&mut **o.get_mut(), entry))
             }
             hashbrown::hash_table::Entry::Vacant(v) => {
-                v.insert(entry);
+                v.insert(Box::new(entry));
                 None
             }
         };
@@ -148,7 +151,7 @@ impl SlotTable {
                 if e.expire_at_ms != 0 {
                     self.volatile_keys -= 1;
                 }
-                Some(e)
+                Some(*e)
             }
             Err(_) => None,
         }
@@ -173,7 +176,7 @@ impl SlotTable {
 
     /// Iterates over all entries, in bucket order.
     pub fn iter(&self) -> impl Iterator<Item = &Entry> {
-        self.map.iter()
+        self.map.iter().map(|e| &**e)
     }
 
     /// Number of buckets; bucket indexes stay valid until the table grows.
@@ -189,7 +192,7 @@ impl SlotTable {
 
     /// The entry in bucket `index`, if the bucket is full.
     pub fn bucket(&self, index: usize) -> Option<&Entry> {
-        self.map.get_bucket(index)
+        self.map.get_bucket(index).map(|e| &**e)
     }
 
     /// Visits full buckets from `start` on, calling `f` for each entry, until

@@ -21,8 +21,9 @@ pub enum Value {
     Int(i64),
     /// An immutable string (`embstr` up to 44 bytes, `raw` above).
     Str(SmallBytes),
-    /// A string modified in place by APPEND or SETRANGE (`raw`).
-    Raw(Vec<u8>),
+    /// A string modified in place by APPEND or SETRANGE (`raw`). Boxed so that
+    /// `Value` stays 24 bytes (see the size test): every large variant is boxed.
+    Raw(Box<Vec<u8>>),
 }
 
 /// The type of a value, as `TYPE` reports it.
@@ -136,6 +137,14 @@ impl Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_fits_in_24_bytes() {
+        // The discriminant lives in SmallBytes' spare tag values; an entry of key,
+        // value, expiry and LRU clock then fits a 64-byte allocation.
+        assert_eq!(std::mem::size_of::<Value>(), 24);
+        assert!(std::mem::size_of::<super::super::Entry>() <= 64);
+    }
 
     #[test]
     fn encodings_like_redis() {
