@@ -5,7 +5,8 @@
 //! - [`keyspace`]: per-slot tables of keys, values and expiry;
 //! - [`command`]: the execution context, arguments and the command table;
 //! - [`cmd`]: the command families (strings, keys, ...), one file each;
-//! - [`glob`]: Redis's glob-style pattern matching (KEYS, SCAN MATCH).
+//! - [`glob`]: Redis's glob-style pattern matching (KEYS, SCAN MATCH);
+//! - [`longdouble`]: the x87 long double INCRBYFLOAT computes in (parse, add, print).
 //!
 //! The node crate moves bytes between sockets and shards and calls into this crate.
 
@@ -14,6 +15,7 @@ pub mod command;
 pub mod config;
 pub mod glob;
 pub mod keyspace;
+pub mod longdouble;
 pub mod num;
 pub mod resp;
 pub mod slot;
