@@ -273,14 +273,19 @@ async fn shard_main(
         }
     }
     let hz = cfg.hz;
-    let shard =
-        Rc::new(Shard { core: RefCell::new(Core::new(id, cfg, slot_shard)), senders, shared });
-    for (_peer, stream) in receivers.streams() {
+    let outbox = RefCell::new((0..shared.shard_count).map(|_| Default::default()).collect());
+    let shard = Rc::new(Shard {
+        core: RefCell::new(Core::new(id, cfg, slot_shard)),
+        senders,
+        shared,
+        outbox,
+    });
+    for (peer, stream) in receivers.streams() {
         let shard = shard.clone();
         // One task per receiver (a glommio waker count is bounded per task).
         glommio::spawn_local(async move {
             while let Some(msg) = stream.recv().await {
-                shard.handle(msg);
+                shard.handle(peer, msg);
             }
         })
         .detach();

@@ -2,9 +2,10 @@
 //! put back in request order and written with one write.
 //!
 //! Commands whose keys live on this shard run at once and append their reply to
-//! `local`. Commands for other shards are queued per shard and sent as one
-//! message per shard when the batch finishes; their replies come back in one
-//! buffer per shard. A command cut into per-shard parts has one reply source per
+//! `local`. Commands for other shards are queued per shard and handed, when the
+//! batch finishes, to the shard's outbox, which sends every connection's batches
+//! for a peer in one message per executor pass; their replies come back in one
+//! buffer per batch, delivered on this thread. A command cut into per-shard parts has one reply source per
 //! part and is merged by `engine::command::combine`.
 
 use std::rc::Rc;
@@ -13,7 +14,7 @@ use engine::command::combine::combine;
 use engine::command::{Combine, CommandSpec, OwnedCmd};
 use engine::resp::Protocol;
 
-use crate::shard::{BatchReply, ExecBatch, Job, Msg, Shard};
+use crate::shard::{BatchReply, ExecBatch, Job, Shard};
 
 /// Where one reply (or one part of a split command's reply) is.
 #[derive(Clone, Copy, Debug)]
@@ -114,10 +115,7 @@ impl Batch {
                     continue;
                 }
                 let (tx, rx) = futures_channel::oneshot::channel();
-                let msg = Msg::Exec(ExecBatch { jobs: std::mem::take(jobs), reply: tx });
-                if shard.senders.send_to(peer, msg).await.is_err() {
-                    continue;
-                }
+                shard.send_exec(peer, ExecBatch { jobs: std::mem::take(jobs), reply: tx });
                 waits.push((peer, rx));
             }
             for (peer, rx) in waits {

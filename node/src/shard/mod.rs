@@ -3,8 +3,10 @@
 //! Each shard has its own [`Core`] (keyspace, slot tables, stats, clients), reached
 //! only from its own thread, so the data path takes no locks. Shards talk through a
 //! full mesh of glommio channels carrying [`Msg`]s: batches of commands to execute
-//! for a connection that lives on another shard, and closures for rare work
-//! (INFO, CLIENT LIST, CONFIG SET, cross-shard RENAME ...).
+//! for connections that live on another shard and their replies, both gathered
+//! per executor pass in an [`Outgoing`] box per peer (one message and one wake-up
+//! for many connections), and closures for rare work (INFO, CLIENT LIST, CONFIG
+//! SET, cross-shard RENAME ...).
 //!
 //! Invariants:
 //! - `Core::slot_shard[s] == Core::id` iff `Core::owned.contains(s)`; every shard
@@ -31,7 +33,7 @@ use glommio::channels::channel_mesh::Senders;
 
 use crate::clients::Registry;
 use crate::config::Config;
-pub use msg::{BatchReply, ExecBatch, Job, Msg};
+pub use msg::{BatchReply, ExecBatch, Job, Msg, ReplyTx};
 use stats::ShardStats;
 
 /// State shared by all shards: only atomics and immutable data.
@@ -176,6 +178,18 @@ pub struct Shard {
     pub senders: Senders<Msg>,
     /// Node-wide state.
     pub shared: Arc<Shared>,
+    /// What waits to be sent to each peer, gathered until the flush task runs.
+    pub outbox: RefCell<Vec<Outgoing>>,
+}
+
+/// Batches and replies for one peer, sent together as at most two messages by
+/// one flush task per pass of the executor: under load, many connections'
+/// commands cross to a peer in one message and one wake-up.
+#[derive(Default)]
+pub struct Outgoing {
+    execs: Vec<ExecBatch>,
+    replies: Vec<(ReplyTx, BatchReply)>,
+    flush_scheduled: bool,
 }
 
 impl Shard {
@@ -230,26 +244,75 @@ impl Shard {
         async move { rx.await.expect("a shard dropped a request: it is shutting down") }
     }
 
-    /// Handles one message from another shard.
-    pub fn handle(&self, msg: Msg) {
+    /// Queues a batch of commands for `peer`; it leaves with the next flush.
+    pub fn send_exec(self: &Rc<Self>, peer: usize, batch: ExecBatch) {
+        self.outbox.borrow_mut()[peer].execs.push(batch);
+        self.schedule_flush(peer);
+    }
+
+    /// Makes sure a flush task for `peer` runs after the tasks already runnable,
+    /// so that what they queue leaves in the same messages.
+    fn schedule_flush(self: &Rc<Self>, peer: usize) {
+        {
+            let mut outbox = self.outbox.borrow_mut();
+            if outbox[peer].flush_scheduled {
+                return;
+            }
+            outbox[peer].flush_scheduled = true;
+        }
+        let me = self.clone();
+        glommio::spawn_local(async move {
+            let (execs, replies) = {
+                let mut outbox = me.outbox.borrow_mut();
+                let out = &mut outbox[peer];
+                out.flush_scheduled = false;
+                (std::mem::take(&mut out.execs), std::mem::take(&mut out.replies))
+            };
+            // A send fails only when the peer is gone (shutdown); waiting
+            // connections then see their reply channel dropped.
+            if !replies.is_empty() {
+                let _ = me.senders.send_to(peer, Msg::Replies(replies)).await;
+            }
+            if !execs.is_empty() {
+                let _ = me.senders.send_to(peer, Msg::Exec(execs)).await;
+            }
+        })
+        .detach();
+    }
+
+    /// Handles one message from shard `from`.
+    pub fn handle(self: &Rc<Self>, from: usize, msg: Msg) {
         match msg {
-            Msg::Exec(batch) => {
-                let mut reply =
-                    BatchReply { buf: Vec::new(), ends: Vec::with_capacity(batch.jobs.len()) };
-                let mut core = self.core.borrow_mut();
-                core.stats.forwarded_in += batch.jobs.len() as u64;
-                for job in &batch.jobs {
-                    core.exec(
-                        job.spec,
-                        job.db as usize,
-                        job.proto,
-                        &job.cmd.args(),
-                        &mut reply.buf,
-                    );
-                    reply.ends.push(reply.buf.len() as u32);
+            Msg::Exec(batches) => {
+                let mut done = Vec::with_capacity(batches.len());
+                {
+                    let mut core = self.core.borrow_mut();
+                    for batch in batches {
+                        let mut reply = BatchReply {
+                            buf: Vec::new(),
+                            ends: Vec::with_capacity(batch.jobs.len()),
+                        };
+                        core.stats.forwarded_in += batch.jobs.len() as u64;
+                        for job in &batch.jobs {
+                            core.exec(
+                                job.spec,
+                                job.db as usize,
+                                job.proto,
+                                &job.cmd.args(),
+                                &mut reply.buf,
+                            );
+                            reply.ends.push(reply.buf.len() as u32);
+                        }
+                        done.push((batch.reply, reply));
+                    }
                 }
-                drop(core);
-                let _ = batch.reply.send(reply);
+                self.outbox.borrow_mut()[from].replies.extend(done);
+                self.schedule_flush(from);
+            }
+            Msg::Replies(replies) => {
+                for (tx, reply) in replies {
+                    let _ = tx.send(reply);
+                }
             }
             Msg::Run(f) => f(self),
         }

@@ -7,8 +7,12 @@ use super::Shard;
 
 /// A message to a shard.
 pub enum Msg {
-    /// Commands to execute in order, for a connection on the sending shard.
-    Exec(ExecBatch),
+    /// Batches of commands from connections on the sending shard, gathered over
+    /// one pass of its executor; each batch executes in order.
+    Exec(Vec<ExecBatch>),
+    /// Replies to batches this shard sent, gathered likewise; delivered to the
+    /// waiting connections on this shard's own thread (no cross-thread wake).
+    Replies(Vec<(ReplyTx, BatchReply)>),
     /// Work to run on the receiving shard (rare, control-plane operations).
     Run(Box<dyn FnOnce(&Shard) + Send>),
 }
@@ -18,8 +22,11 @@ pub struct ExecBatch {
     /// The commands, executed in order.
     pub jobs: Vec<Job>,
     /// Where the replies go.
-    pub reply: futures_channel::oneshot::Sender<BatchReply>,
+    pub reply: ReplyTx,
 }
+
+/// The waiting end of a batch: completed on the batch's own shard.
+pub type ReplyTx = futures_channel::oneshot::Sender<BatchReply>;
 
 /// One command to execute on another shard.
 pub struct Job {
