@@ -269,19 +269,32 @@ impl Conn {
             }
             (Exec::Keyspace(_), Route::Keys(split)) => {
                 let me = self.shard.id();
-                let positions: Vec<usize> = spec.keys.positions(args.len()).collect();
-                let shard_of: Vec<usize> = {
+                // The common case, all keys on one shard, allocates nothing.
+                let (target, spans_shards, last_pos) = {
                     let core = self.shard.core.borrow();
-                    positions.iter().map(|&p| core.shard_of(key_slot(args.get(p)))).collect()
+                    let mut target = None;
+                    let mut spans_shards = false;
+                    let mut last_pos = None;
+                    for p in spec.keys.positions(args.len()) {
+                        let s = core.shard_of(key_slot(args.get(p)));
+                        spans_shards |= target.is_some_and(|t| t != s);
+                        target.get_or_insert(s);
+                        last_pos = Some(p);
+                    }
+                    (target.unwrap_or(me), spans_shards, last_pos)
                 };
-                let target = shard_of.first().copied().unwrap_or(me);
                 // Incomplete key groups (MSET k v k) get the command's own error.
                 let step = spec.keys.step.max(1) as usize;
-                let whole_groups = positions.last().is_none_or(|&p| p + step <= args.len());
-                if shard_of.iter().all(|&s| s == target) || !whole_groups {
+                let whole_groups = last_pos.is_none_or(|p| p + step <= args.len());
+                if !spans_shards || !whole_groups {
                     let src = self.run_on(target, me, spec, db, proto, args, None);
                     self.batch.push_remote(src, skip);
                 } else if let Some(kind) = split {
+                    let positions: Vec<usize> = spec.keys.positions(args.len()).collect();
+                    let shard_of: Vec<usize> = {
+                        let core = self.shard.core.borrow();
+                        positions.iter().map(|&p| core.shard_of(key_slot(args.get(p)))).collect()
+                    };
                     self.split(spec, kind, args, &positions, &shard_of, db, proto, skip);
                 } else {
                     self.batch.finish(&self.shard, &mut self.wbuf).await;

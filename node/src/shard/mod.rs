@@ -78,6 +78,33 @@ pub struct Core {
     pub active_expire: bool,
     /// CLIENT PAUSE in force, if any.
     pub pause: Option<Pause>,
+    /// Unix time derived from the monotonic clock read each command makes anyway.
+    pub clock: Clock,
+}
+
+/// Unix milliseconds from an `Instant`, so a command reads the clock once for
+/// both its notion of now and its duration. Re-anchored to the system clock
+/// every second, so that a stepped system clock is followed.
+pub struct Clock {
+    anchor: Instant,
+    anchor_unix_ms: u64,
+}
+
+impl Clock {
+    fn new() -> Clock {
+        Clock { anchor: Instant::now(), anchor_unix_ms: unix_ms() }
+    }
+
+    /// Unix milliseconds at `now`.
+    #[inline]
+    pub fn unix_ms(&mut self, now: Instant) -> u64 {
+        let since = now.saturating_duration_since(self.anchor);
+        if since.as_millis() >= 1000 {
+            *self = Clock::new();
+            return self.anchor_unix_ms;
+        }
+        self.anchor_unix_ms + since.as_millis() as u64
+    }
 }
 
 /// A CLIENT PAUSE: commands (or only writes) wait until `until_ms`.
@@ -125,6 +152,7 @@ impl Core {
             clients: Registry::default(),
             active_expire: true,
             pause: None,
+            clock: Clock::new(),
         }
     }
 
@@ -143,8 +171,8 @@ impl Core {
         args: &Args<'_>,
         out: &mut Vec<u8>,
     ) {
-        let now_ms = unix_ms();
         let started = Instant::now();
+        let now_ms = self.clock.unix_ms(started);
         let reply_start = out.len();
         let mut ctx = Ctx {
             ks: &mut self.ks,
