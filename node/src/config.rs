@@ -46,6 +46,9 @@ pub struct Config {
     pub protected_mode: bool,
     /// Number of shards (one per core); 0: one per core this process may run on.
     pub shards: usize,
+    /// How long an idle shard spins before parking, microseconds (0: never).
+    /// Worth it only when every shard has a core of its own.
+    pub shard_spin_us: u64,
     /// Largest bulk string accepted, bytes.
     pub proto_max_bulk_len_bytes: u64,
     /// Largest query buffer of one client, bytes.
@@ -74,6 +77,7 @@ impl Default for Config {
             logfile: String::new(),
             protected_mode: true,
             shards: 0,
+            shard_spin_us: 0,
             proto_max_bulk_len_bytes: 512 * 1024 * 1024,
             client_query_buffer_limit_bytes: 1024 * 1024 * 1024,
             hz: 10,
@@ -285,6 +289,15 @@ pub const OPTIONS: &[OptionDef] = &[
         get: |c| c.shards.to_string(),
         set: |c, w| {
             c.shards = parse_int(w, 0u32, 1024)? as usize;
+            Ok(())
+        },
+        mutable: false,
+    },
+    OptionDef {
+        name: "shard-spin-us",
+        get: |c| c.shard_spin_us.to_string(),
+        set: |c, w| {
+            c.shard_spin_us = parse_int(w, 0u32, 10_000)? as u64;
             Ok(())
         },
         mutable: false,

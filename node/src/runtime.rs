@@ -21,9 +21,6 @@ use crate::shard::{initial_slot_shards, unix_ms, Core, Msg, Shard, Shared};
 
 /// Capacity of each mesh channel, in messages.
 const MESH_CHANNEL_CAPACITY: usize = 1024;
-/// How long an idle shard spins before parking when it has peers (their replies
-/// then arrive without a wake-up).
-const SPIN_BEFORE_PARK_US: u64 = 50;
 /// How long shards may take to start before the node gives up.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
 /// Longest the active expiry cycle runs per cron tick before yielding for good.
@@ -167,10 +164,11 @@ pub fn run(cfg: Config) -> Result<(), String> {
         let builder = LocalExecutorBuilder::new(Placement::Fixed(cpu))
             .name(&format!("shard-{i}"))
             .io_memory(io_memory);
-        // Spinning before parking shortens hops between shards; alone, a shard
-        // would only burn CPU.
-        let builder = if shard_count > 1 {
-            builder.spin_before_park(Duration::from_micros(SPIN_BEFORE_PARK_US))
+        // Spinning before parking shortens hops between shards when every shard
+        // has a core to itself; alone, or sharing cores with clients, a shard
+        // would only burn CPU that others need.
+        let builder = if shard_count > 1 && cfg.shard_spin_us > 0 {
+            builder.spin_before_park(Duration::from_micros(cfg.shard_spin_us))
         } else {
             builder
         };
