@@ -62,6 +62,9 @@ fn start(args: &[String]) -> Result<(), String> {
     if !cfg.pidfile.is_empty() {
         let _ = std::fs::remove_file(&cfg.pidfile);
     }
+    if _port_lock.is_some() {
+        let _ = std::fs::remove_file(runtime::lock_path(cfg.port));
+    }
     result
 }
 

@@ -61,17 +61,27 @@ fn listen(addr: SocketAddr, backlog: u32) -> std::io::Result<socket2::Socket> {
     Ok(s)
 }
 
+/// The lock file that marks `port` as taken by a slotd process.
+pub fn lock_path(port: u16) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("slotd-{port}.lock"))
+}
+
 /// Checks before starting that the port is free for us: no other program holds it
 /// (a plain bind would fail), and no other slotd does (SO_REUSEPORT would let two
 /// slotd processes share it silently, so a lock file per port guards it).
 /// Returns the lock file, held for the life of the process.
 pub fn claim_port(cfg: &Config) -> Result<std::fs::File, String> {
-    let lock_path = std::env::temp_dir().join(format!("slotd-{}.lock", cfg.port));
+    use std::os::unix::fs::OpenOptionsExt;
+    let lock_path = lock_path(cfg.port);
+    // Any user may lock the file (flock needs no write access), so a lock file
+    // left by another user's slotd never keeps this one from starting.
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
+        .mode(0o666)
         .open(&lock_path)
+        .or_else(|_| std::fs::File::open(&lock_path))
         .map_err(|e| format!("cannot open lock file {}: {e}", lock_path.display()))?;
     // SAFETY: flock on a descriptor we own.
     if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {

@@ -36,7 +36,7 @@ fn starts_unprivileged_under_8_mib_and_explains_a_low_limit() {
     let port = common::free_port();
     let mut child = as_nobody(&bin, 8192, &format!("--port {port} --bind 127.0.0.1 --shards 2"))
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -46,8 +46,13 @@ fn starts_unprivileged_under_8_mib_and_explains_a_low_limit() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let _ = child.kill();
-    let _ = child.wait();
-    assert_eq!(answered, "PONG\n", "slotd did not serve under an 8 MiB memlock limit");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        answered,
+        "PONG\n",
+        "slotd did not serve under an 8 MiB memlock limit: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let out = as_nobody(&bin, 256, "--port 0 --shards 2").output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
