@@ -203,6 +203,17 @@ impl Filter {
     }
 }
 
+/// Parses a TYPE filter value: true for `normal` (the only kind of client slotd
+/// has so far), false for the other known types; the error names the value as
+/// the client wrote it, as Redis does.
+fn is_normal_type(v: &str) -> Result<bool, String> {
+    match v.to_ascii_lowercase().as_str() {
+        "normal" => Ok(true),
+        "master" | "replica" | "slave" | "pubsub" => Ok(false),
+        _ => Err(format!("ERR Unknown client type '{v}'")),
+    }
+}
+
 /// Parses CLIENT KILL's `<option> <value>` pairs (from argument 2).
 fn parse_kill_filter(args: &Args<'_>, me: u64) -> Result<Filter, String> {
     let mut f = Filter { skip_id: Some(me), ..Default::default() };
@@ -222,11 +233,7 @@ fn parse_kill_filter(args: &Args<'_>, me: u64) -> Result<Filter, String> {
         } else if args.is(i, "laddr") {
             f.laddr = Some(v);
         } else if args.is(i, "type") {
-            f.type_normal = Some(match v.to_ascii_lowercase().as_str() {
-                "normal" => true,
-                "master" | "replica" | "slave" | "pubsub" => false,
-                _ => return Err(format!("ERR Unknown client type '{v}'")),
-            });
+            f.type_normal = Some(is_normal_type(&v)?);
         } else if args.is(i, "user") {
             f.user_default = Some(v == "default");
         } else if args.is(i, "skipme") {
@@ -249,12 +256,7 @@ fn parse_list_filter(args: &Args<'_>) -> Result<Filter, String> {
     let mut i = 2;
     while i < args.len() {
         if args.is(i, "type") && i + 1 < args.len() {
-            let v = String::from_utf8_lossy(args.get(i + 1)).to_ascii_lowercase();
-            f.type_normal = Some(match v.as_str() {
-                "normal" => true,
-                "master" | "replica" | "slave" | "pubsub" => false,
-                _ => return Err(format!("ERR Unknown client type '{v}'")),
-            });
+            f.type_normal = Some(is_normal_type(&String::from_utf8_lossy(args.get(i + 1)))?);
             i += 2;
         } else if args.is(i, "id") && i + 1 < args.len() {
             let mut ids = Vec::new();

@@ -29,12 +29,7 @@ pub enum Flow {
 
 /// Runs a node command that needs only this connection and shard, writing its
 /// reply to `conn.local_out()`.
-pub fn run_sync(
-    conn: &mut Conn,
-    spec: &'static CommandSpec,
-    args: &Args<'_>,
-    _start: usize,
-) -> Flow {
+pub fn run_sync(conn: &mut Conn, spec: &'static CommandSpec, args: &Args<'_>) -> Flow {
     let proto = conn.client.borrow().proto;
     match spec.name {
         "ping" | "echo" | "select" | "quit" | "hello" | "auth" | "reset" | "time" => {

@@ -173,8 +173,13 @@ impl Conn {
     /// Writes an error reply as the next command's reply, counting it in INFO
     /// errorstats.
     pub fn reply_error(&mut self, msg: &str) {
+        self.reply_error_bytes(msg.as_bytes());
+    }
+
+    /// [`Self::reply_error`] with raw bytes (arguments echoed back unchanged).
+    fn reply_error_bytes(&mut self, msg: &[u8]) {
         let start = self.batch.local.len();
-        Reply::new(&mut self.batch.local, self.client.borrow().proto).error(msg);
+        Reply::new(&mut self.batch.local, self.client.borrow().proto).error_bytes(msg);
         self.shard.core.borrow_mut().stats.count_error(&self.batch.local[start..]);
         self.batch.push_local(start, false);
     }
@@ -205,22 +210,21 @@ impl Conn {
                 self.drop_replies = true;
                 return;
             }
-            let start = self.batch.local.len();
-            Reply::new(&mut self.batch.local, self.client.borrow().proto)
-                .error_bytes(&unknown_command_error(args));
-            self.shard.core.borrow_mut().stats.count_error(&self.batch.local[start..]);
-            self.batch.push_local(start, false);
+            self.reply_error_bytes(&unknown_command_error(args));
             return;
         };
         if !spec.subcommands.is_empty() && spec.arity_ok(args.len()) {
             match table::lookup_sub(spec, args.get(1)) {
                 Some(sub) => spec = sub,
                 None => {
-                    self.reply_error(&format!(
-                        "ERR unknown subcommand '{}'. Try {} HELP.",
-                        truncated(args.get(1)),
-                        spec.name.to_ascii_uppercase()
-                    ));
+                    // Raw bytes cut at a NUL, like the unknown-command error.
+                    let sub = c_str(args.get(1));
+                    let mut msg = b"ERR unknown subcommand '".to_vec();
+                    msg.extend_from_slice(&sub[..sub.len().min(128)]);
+                    msg.extend_from_slice(
+                        format!("'. Try {} HELP.", spec.name.to_ascii_uppercase()).as_bytes(),
+                    );
+                    self.reply_error_bytes(&msg);
                     return;
                 }
             }
@@ -406,7 +410,7 @@ impl Conn {
     async fn run_node_command(&mut self, spec: &'static CommandSpec, args: &Args<'_>, skip: bool) {
         let started = std::time::Instant::now();
         let start = self.batch.local.len();
-        let flow = commands::run_sync(self, spec, args, start);
+        let flow = commands::run_sync(self, spec, args);
         let failed = match flow {
             Flow::Done | Flow::Close => {
                 let failed = error_head(&self.batch.local[start..]);
@@ -449,11 +453,6 @@ fn error_head(reply: &[u8]) -> Option<Vec<u8>> {
 /// An argument as C's `%s` prints it: up to its first NUL byte.
 fn c_str(b: &[u8]) -> &[u8] {
     b.split(|&c| c == 0).next().unwrap_or_default()
-}
-
-/// An argument shown in an error message: at most 128 bytes, lossy UTF-8.
-fn truncated(b: &[u8]) -> String {
-    String::from_utf8_lossy(&b[..b.len().min(128)]).into_owned()
 }
 
 /// Redis 7.0's unknown-command error, with the first arguments quoted, as raw
