@@ -29,7 +29,7 @@ mod diff;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use common::{redis_server, slotd};
-use diff::{split_args, Differ, Outcome};
+use diff::{split_args, Differ, Outcome, Rng};
 
 const CORPUS: &str = include_str!("data/diff_corpus.txt");
 const DEFAULT_SEED: u64 = 0x5107_d1ff;
@@ -96,38 +96,6 @@ fn corpus_two_shards() {
 }
 
 // ---------------------------------------------------------------- random
-
-/// splitmix64: small, seedable, good enough to pick commands.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in 0..n.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// Uniform in lo..=hi.
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % (hi - lo + 1) as u64) as i64
-    }
-
-    /// True with probability `percent`/100.
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-}
 
 /// The key space: plain keys, and keys sharing a hash tag (same slot).
 const KEYS: &[&str] = &[

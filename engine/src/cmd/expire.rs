@@ -5,7 +5,7 @@
 //! now deletes the key at once (and the command still replies 1), and a time
 //! that overflows 64-bit milliseconds is an error naming the command.
 
-use super::keys::{lookup_read, lookup_write};
+use super::lookup::{lookup_peek, lookup_write};
 use crate::command::{flags::*, Args, CommandSpec, Ctx, KeyRange};
 
 /// Specs of the expiry commands.
@@ -156,7 +156,7 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, t: TimeArg) {
         }
     }
     let key = args.get(1);
-    let Some(e) = lookup_write(ctx, key) else {
+    let Some(e) = lookup_write(ctx, key).0 else {
         ctx.out.int(0);
         return;
     };
@@ -195,7 +195,7 @@ fn pexpiretime(ctx: &mut Ctx<'_>, args: &Args<'_>) {
 /// time left (or the absolute expiry), seconds rounded to nearest.
 fn ttl_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, millis: bool, absolute: bool) {
     let now = ctx.now_ms as i64;
-    let reply = match lookup_read(ctx, args.get(1), false) {
+    let reply = match lookup_peek(ctx, args.get(1)).0 {
         None => -2,
         Some(e) => match e.expire_at_ms() {
             None => -1,
@@ -214,7 +214,7 @@ fn ttl_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, millis: bool, absolute: bool)
 
 fn persist(ctx: &mut Ctx<'_>, args: &Args<'_>) {
     let key = args.get(1);
-    let volatile = lookup_write(ctx, key).is_some_and(|e| e.expire_at_ms().is_some());
+    let volatile = lookup_write(ctx, key).0.is_some_and(|e| e.expire_at_ms().is_some());
     if volatile {
         ctx.db().set_expire(key, None);
     }

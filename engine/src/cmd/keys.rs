@@ -7,6 +7,7 @@
 //! absent; read lookups count keyspace hits and misses; every lookup but the
 //! "no touch" ones (EXISTS, TYPE, TTL, OBJECT) stamps the key's LRU clock.
 
+use super::lookup::{lookup_peek, lookup_read, lookup_write};
 use crate::command::{flags::*, Args, Combine, CommandSpec, Ctx, KeyRange};
 use crate::keyspace::{Entry, SmallBytes};
 use crate::resp::reply::Reply;
@@ -100,35 +101,6 @@ pub const COMMANDS: &[CommandSpec] = &[
         ),
 ];
 
-/// Looks `key` up for reading (Redis's `lookupKeyRead`): counts a keyspace hit
-/// or miss and, when `touch`, stamps the LRU clock.
-pub(crate) fn lookup_read<'c>(
-    ctx: &'c mut Ctx<'_>,
-    key: &[u8],
-    touch: bool,
-) -> Option<&'c mut Entry> {
-    let (now, lru) = (ctx.now_ms, ctx.lru_s);
-    let found = ctx.ks.db(ctx.db).get(key, now);
-    match &found {
-        Some(_) => ctx.stats.keyspace_hits += 1,
-        None => ctx.stats.keyspace_misses += 1,
-    }
-    let e = found?;
-    if touch {
-        e.lru_s = lru;
-    }
-    Some(e)
-}
-
-/// Looks `key` up for writing (Redis's `lookupKeyWrite`): stamps the LRU clock,
-/// counts nothing.
-pub(crate) fn lookup_write<'c>(ctx: &'c mut Ctx<'_>, key: &[u8]) -> Option<&'c mut Entry> {
-    let (now, lru) = (ctx.now_ms, ctx.lru_s);
-    let e = ctx.ks.db(ctx.db).get(key, now)?;
-    e.lru_s = lru;
-    Some(e)
-}
-
 /// Parses a C `int` argument as Redis's `getIntFromObjectOrReply`: on failure
 /// replies `msg` if given, else Redis's generic error for the failure.
 pub(crate) fn parse_int_arg(out: &mut Reply<'_>, arg: &[u8], msg: Option<&str>) -> Option<i32> {
@@ -172,17 +144,17 @@ fn del(ctx: &mut Ctx<'_>, args: &Args<'_>) {
 
 fn exists(ctx: &mut Ctx<'_>, args: &Args<'_>) {
     // A key named twice counts twice, as in Redis.
-    let n = args.iter().skip(1).filter(|k| lookup_read(ctx, k, false).is_some()).count();
+    let n = args.iter().skip(1).filter(|k| lookup_peek(ctx, k).0.is_some()).count();
     ctx.out.int(n as i64);
 }
 
 fn touch(ctx: &mut Ctx<'_>, args: &Args<'_>) {
-    let n = args.iter().skip(1).filter(|k| lookup_read(ctx, k, true).is_some()).count();
+    let n = args.iter().skip(1).filter(|k| lookup_read(ctx, k).0.is_some()).count();
     ctx.out.int(n as i64);
 }
 
 fn type_(ctx: &mut Ctx<'_>, args: &Args<'_>) {
-    let name = lookup_read(ctx, args.get(1), false).map_or("none", |e| e.value.value_type().name());
+    let name = lookup_peek(ctx, args.get(1)).0.map_or("none", |e| e.value.value_type().name());
     ctx.out.simple(name);
 }
 
@@ -196,7 +168,7 @@ fn renamenx(ctx: &mut Ctx<'_>, args: &Args<'_>) {
 
 fn rename_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, nx: bool) {
     let (src, dst) = (args.get(1), args.get(2));
-    if lookup_write(ctx, src).is_none() {
+    if lookup_write(ctx, src).0.is_none() {
         ctx.out.error("ERR no such key");
         return;
     }
@@ -208,7 +180,7 @@ fn rename_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, nx: bool) {
         reply_done(&mut ctx.out, false);
         return;
     }
-    if lookup_write(ctx, dst).is_some() && nx {
+    if lookup_write(ctx, dst).0.is_some() && nx {
         reply_done(&mut ctx.out, false);
         return;
     }
@@ -250,7 +222,7 @@ fn copy(ctx: &mut Ctx<'_>, args: &Args<'_>) {
         return;
     }
     let (now, lru) = (ctx.now_ms, ctx.lru_s);
-    let Some(e) = lookup_read(ctx, src, true) else {
+    let Some(e) = lookup_read(ctx, src).0 else {
         ctx.out.int(0);
         return;
     };
@@ -278,7 +250,7 @@ fn move_(ctx: &mut Ctx<'_>, args: &Args<'_>) {
         return;
     }
     let key = args.get(1);
-    if lookup_write(ctx, key).is_none() {
+    if lookup_write(ctx, key).0.is_none() {
         ctx.out.int(0);
         return;
     }

@@ -5,6 +5,7 @@ pub mod expire;
 pub mod introspect;
 pub mod keys;
 pub mod keys_all;
+mod lookup;
 pub mod object;
 pub mod scan;
 pub mod server;

@@ -7,7 +7,7 @@
 //! same so that clients see Redis's numbers. LFU eviction is not implemented,
 //! so OBJECT FREQ always gives Redis's error for a non-LFU policy.
 
-use super::keys::lookup_read;
+use super::lookup::lookup_peek;
 use crate::command::{flags::*, Args, CommandSpec, Ctx, KeyRange, Route};
 use crate::keyspace::{Entry, Value};
 
@@ -74,7 +74,7 @@ const HELP: &[&str] = &[
 /// Applies `f` to the key's entry (looked up without touching it); replies
 /// null and returns None when the key does not exist.
 fn inspect<T>(ctx: &mut Ctx<'_>, args: &Args<'_>, f: impl FnOnce(&Entry) -> T) -> Option<T> {
-    let found = lookup_read(ctx, args.get(2), false).map(|e| f(e));
+    let found = lookup_peek(ctx, args.get(2)).0.map(|e| f(e));
     if found.is_none() {
         ctx.out.null();
     }

@@ -9,9 +9,10 @@
 //! Reads (GET, MGET, STRLEN, GETRANGE, LCS, and the GET of GETSET/GETDEL/GETEX/
 //! SET ... GET) count keyspace hits and misses; write lookups do not, as in Redis.
 
+use super::lookup::{lookup_read, lookup_write};
 use super::{string_incr, string_range};
 use crate::command::{flags::*, Args, Combine, CommandSpec, Ctx, KeyRange};
-use crate::keyspace::{Entry, Value};
+use crate::keyspace::Value;
 use crate::num::parse_i64_strict;
 use crate::resp::Reply;
 
@@ -130,41 +131,6 @@ const ALL_KEYS: KeyRange = KeyRange { first: 1, last: -1, step: 1 };
 const PAIRS: KeyRange = KeyRange { first: 1, last: -1, step: 2 };
 
 const RANGE_COMPLEXITY: &str = "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.";
-
-/// Looks `key` up for a read: counts a keyspace hit or miss and stamps the LRU
-/// clock. Returns the entry together with the reply writer, so both can be used
-/// at once.
-pub(super) fn lookup_read<'c, 'a>(
-    ctx: &'c mut Ctx<'a>,
-    key: &[u8],
-) -> (Option<&'c mut Entry>, &'c mut Reply<'a>) {
-    let found = ctx.ks.db(ctx.db).get(key, ctx.now_ms);
-    match found {
-        Some(e) => {
-            ctx.stats.keyspace_hits += 1;
-            e.lru_s = ctx.lru_s;
-            (Some(e), &mut ctx.out)
-        }
-        None => {
-            ctx.stats.keyspace_misses += 1;
-            (None, &mut ctx.out)
-        }
-    }
-}
-
-/// Looks `key` up for a write (no hit/miss counting, as Redis), stamping the LRU
-/// clock. Returns the entry together with the reply writer.
-pub(super) fn lookup_write<'c, 'a>(
-    ctx: &'c mut Ctx<'a>,
-    key: &[u8],
-) -> (Option<&'c mut Entry>, &'c mut Reply<'a>) {
-    let lru = ctx.lru_s;
-    let mut found = ctx.ks.db(ctx.db).get(key, ctx.now_ms);
-    if let Some(e) = found.as_deref_mut() {
-        e.lru_s = lru;
-    }
-    (found, &mut ctx.out)
-}
 
 /// Replies with the string at `key` (null when absent), as Redis's
 /// `getGenericCommand`. Returns false when it replied WRONGTYPE instead.

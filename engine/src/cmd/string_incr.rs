@@ -9,7 +9,7 @@
 //! "1000.19999999999999996" in both) and far beyond f64's range (1e400 + 5 is
 //! printed in all its 401 digits).
 
-use super::string::lookup_write;
+use super::lookup::lookup_write;
 use crate::command::{Args, Ctx};
 use crate::keyspace::{SmallBytes, Value};
 use crate::longdouble::{self, LongDouble, Parsed};

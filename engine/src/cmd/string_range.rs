@@ -6,7 +6,8 @@
 //! (len1+1)×(len2+1) table of u32, refused when that table would exceed
 //! `proto-max-bulk-len`; its IDX walk reports matches from the end, as Redis.
 
-use super::string::{fits, lookup_read, lookup_write, raw_mut, TOO_BIG};
+use super::lookup::{lookup_read, lookup_write};
+use super::string::{fits, raw_mut, TOO_BIG};
 use crate::command::{Args, Ctx};
 use crate::keyspace::Value;
 use crate::num::parse_i64_strict;
