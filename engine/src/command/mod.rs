@@ -14,7 +14,7 @@ pub mod table;
 pub use args::{Args, OwnedCmd};
 pub use doc::{arg_flags, doc_flags, Arg, ArgKind, Doc};
 pub use key_spec::{find_keys, key_flags, BeginSearch, FindKeys, KeyRef, KeySpec, KeySpecs};
-pub use spec::{flags, Combine, CommandSpec, Exec, KeyRange, Route};
+pub use spec::{flags, Combine, CommandSpec, Exec, KeyPositions, KeyRange, Route};
 
 use crate::config::EngineConfig;
 use crate::keyspace::{Db, Keyspace};

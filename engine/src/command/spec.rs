@@ -114,7 +114,7 @@ impl KeyRange {
     pub const FIRST: KeyRange = KeyRange { first: 1, last: 1, step: 1 };
 
     /// Positions of the keys in a command of `argc` arguments.
-    pub fn positions(&self, argc: usize) -> impl Iterator<Item = usize> {
+    pub fn positions(&self, argc: usize) -> std::iter::StepBy<std::ops::Range<usize>> {
         let (first, step) = (self.first.max(0) as usize, self.step.max(1) as usize);
         let last = if self.first <= 0 {
             0
@@ -125,6 +125,26 @@ impl KeyRange {
         };
         let end = if self.first <= 0 { 0 } else { last + 1 };
         (first..end).step_by(step)
+    }
+}
+
+/// Where a command's keys are: see [`CommandSpec::key_positions`].
+pub enum KeyPositions {
+    /// Every `step`-th argument of the legacy range.
+    Range(std::iter::StepBy<std::ops::Range<usize>>),
+    /// Found by the key specs.
+    Found(std::vec::IntoIter<super::key_spec::KeyRef>),
+}
+
+impl Iterator for KeyPositions {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            KeyPositions::Range(r) => r.next(),
+            KeyPositions::Found(f) => f.next().map(|k| k.pos),
+        }
     }
 }
 
@@ -171,6 +191,18 @@ impl CommandSpec {
     #[inline]
     pub fn has(&self, f: u32) -> bool {
         self.flags & f != 0
+    }
+
+    /// Argument positions of the command's keys in `args`: the legacy range, or
+    /// for a movable-keys command what its key specs find. A movable-keys
+    /// command whose specs reject the arguments (a bad key count) has no keys:
+    /// it runs where it is and replies its own error.
+    pub fn key_positions(&self, args: &Args<'_>) -> KeyPositions {
+        if !self.has(flags::MOVABLEKEYS) {
+            return KeyPositions::Range(self.keys.positions(args.len()));
+        }
+        let found = super::key_spec::find_keys(self.key_specs.as_slice(), args);
+        KeyPositions::Found(found.unwrap_or_default().into_iter())
     }
 
     /// The name without the container (`list` for `client|list`).
@@ -359,5 +391,31 @@ mod tests {
         assert_eq!(KeyRange::FIRST.positions(3).collect::<Vec<_>>(), vec![1]);
         let rename = KeyRange { first: 1, last: 2, step: 1 };
         assert_eq!(rename.positions(3).collect::<Vec<_>>(), vec![1, 2]);
+    }
+
+    #[test]
+    fn movable_key_positions() {
+        use super::super::key_spec::BeginSearch;
+        use crate::command::OwnedCmd;
+        fn nop(_: &mut Ctx<'_>, _: &Args<'_>) {}
+        const SPECS: &[KeySpec] = &[
+            KeySpec::range(1, 0, 1, key_flags::OW),
+            KeySpec::keynum(BeginSearch::Index(2), 0, 1, 1, key_flags::RO),
+        ];
+        let store = CommandSpec::keyspace(
+            "zunionstore",
+            -4,
+            flags::WRITE | flags::MOVABLEKEYS,
+            KeyRange::FIRST,
+            nop,
+        )
+        .key_specs(SPECS);
+        let at = |line: &str| {
+            let cmd = OwnedCmd::from_parts(line.split(' ').map(str::as_bytes));
+            store.key_positions(&cmd.args()).collect::<Vec<_>>()
+        };
+        assert_eq!(at("zunionstore d 2 a b weights 1 2"), vec![1, 3, 4]);
+        // A bad count finds no keys: the command runs locally and replies its error.
+        assert_eq!(at("zunionstore d 3 a b"), Vec::<usize>::new());
     }
 }

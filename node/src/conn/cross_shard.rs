@@ -23,7 +23,7 @@ type Snapshot = Option<(Value, Option<u64>)>;
 /// The (database, key) pairs a spanning command touches.
 fn touched_keys(spec: &CommandSpec, db: usize, args: &Args<'_>) -> Vec<(usize, Vec<u8>)> {
     let mut keys: Vec<(usize, Vec<u8>)> =
-        spec.keys.positions(args.len()).map(|p| (db, args.get(p).to_vec())).collect();
+        spec.key_positions(args).map(|p| (db, args.get(p).to_vec())).collect();
     if spec.name == "copy" {
         // COPY src dst [DB n] [REPLACE]: the destination may be in another database.
         let mut i = 3;

@@ -279,7 +279,7 @@ impl Conn {
                     let mut target = None;
                     let mut spans_shards = false;
                     let mut last_pos = None;
-                    for p in spec.keys.positions(args.len()) {
+                    for p in spec.key_positions(args) {
                         let s = core.shard_of(key_slot(args.get(p)));
                         spans_shards |= target.is_some_and(|t| t != s);
                         target.get_or_insert(s);
@@ -294,7 +294,7 @@ impl Conn {
                     let src = self.run_on(target, me, spec, db, proto, args, None);
                     self.batch.push_remote(src, skip);
                 } else if let Some(kind) = split {
-                    let positions: Vec<usize> = spec.keys.positions(args.len()).collect();
+                    let positions: Vec<usize> = spec.key_positions(args).collect();
                     let shard_of: Vec<usize> = {
                         let core = self.shard.core.borrow();
                         positions.iter().map(|&p| core.shard_of(key_slot(args.get(p)))).collect()
