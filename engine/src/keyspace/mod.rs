@@ -13,6 +13,7 @@
 //! - a key that is expired at `now_ms` is never returned by a lookup: lookups
 //!   delete it first (lazy expiry) and count it in `expired_keys`.
 
+pub mod hash;
 pub mod slot_table;
 pub mod small_bytes;
 pub mod value;

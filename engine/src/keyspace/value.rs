@@ -4,8 +4,9 @@
 //! memory behaviour track Redis: integers that fit an i64 are stored as one
 //! (`int`), short strings are immutable and inline (`embstr` up to 44 bytes), and
 //! strings that were appended to or ranged into are growable buffers (`raw`).
-//! The collection types arrive with their own command families.
+//! Hashes are `listpack` or `hashtable` (see [`super::hash`]).
 
+use super::hash::Hash;
 use super::small_bytes::SmallBytes;
 
 /// Longest string Redis reports as `embstr`.
@@ -24,6 +25,8 @@ pub enum Value {
     /// A string modified in place by APPEND or SETRANGE (`raw`). Boxed so that
     /// `Value` stays 24 bytes (see the size test): every large variant is boxed.
     Raw(Box<Vec<u8>>),
+    /// A hash (`listpack` or `hashtable`); 16 bytes, so not boxed.
+    Hash(Hash),
 }
 
 /// The type of a value, as `TYPE` reports it.
@@ -72,6 +75,15 @@ pub enum StrRef<'a> {
 }
 
 impl StrRef<'_> {
+    /// The decimal text of `n`.
+    pub fn from_i64(n: i64) -> StrRef<'static> {
+        let mut buf = [0u8; 20];
+        let mut tmp = Vec::with_capacity(20);
+        crate::resp::reply::push_i64(&mut tmp, n);
+        buf[20 - tmp.len()..].copy_from_slice(&tmp);
+        StrRef::Int { buf, len: tmp.len() as u8 }
+    }
+
     /// The bytes of the string.
     pub fn as_bytes(&self) -> &[u8] {
         match self {
@@ -97,6 +109,7 @@ impl Value {
     pub fn value_type(&self) -> ValueType {
         match self {
             Value::Int(_) | Value::Str(_) | Value::Raw(_) => ValueType::String,
+            Value::Hash(_) => ValueType::Hash,
         }
     }
 
@@ -106,21 +119,17 @@ impl Value {
             Value::Int(_) => "int",
             Value::Str(s) if s.len() <= EMBSTR_MAX_BYTES => "embstr",
             Value::Str(_) | Value::Raw(_) => "raw",
+            Value::Hash(h) => h.encoding_name(),
         }
     }
 
     /// The string's bytes if this is a string value.
     pub fn as_str(&self) -> Option<StrRef<'_>> {
         match self {
-            Value::Int(n) => {
-                let mut buf = [0u8; 20];
-                let mut tmp = Vec::with_capacity(20);
-                crate::resp::reply::push_i64(&mut tmp, *n);
-                buf[20 - tmp.len()..].copy_from_slice(&tmp);
-                Some(StrRef::Int { buf, len: tmp.len() as u8 })
-            }
+            Value::Int(n) => Some(StrRef::from_i64(*n)),
             Value::Str(s) => Some(StrRef::Bytes(s.as_bytes())),
             Value::Raw(v) => Some(StrRef::Bytes(v)),
+            Value::Hash(_) => None,
         }
     }
 
@@ -130,6 +139,7 @@ impl Value {
             Value::Int(_) => 0,
             Value::Str(s) => s.heap_size_bytes(),
             Value::Raw(v) => v.capacity(),
+            Value::Hash(h) => h.heap_size_bytes(),
         }
     }
 }
