@@ -51,6 +51,10 @@ pub struct Config {
     pub shard_spin_us: u64,
     /// Largest bulk string accepted, bytes.
     pub proto_max_bulk_len_bytes: u64,
+    /// `hash-max-listpack-entries`: most fields of a listpack-encoded hash.
+    pub hash_max_listpack_entries: usize,
+    /// `hash-max-listpack-value`: longest field or value of a listpack hash, bytes.
+    pub hash_max_listpack_value_bytes: usize,
     /// Largest query buffer of one client, bytes.
     pub client_query_buffer_limit_bytes: u64,
     /// Background task frequency (active expiry), per second.
@@ -79,6 +83,8 @@ impl Default for Config {
             shards: 0,
             shard_spin_us: 0,
             proto_max_bulk_len_bytes: 512 * 1024 * 1024,
+            hash_max_listpack_entries: 512,
+            hash_max_listpack_value_bytes: 64,
             client_query_buffer_limit_bytes: 1024 * 1024 * 1024,
             hz: 10,
             pidfile: String::new(),
@@ -156,6 +162,29 @@ fn parse_mem_words(words: &[String], min: u64) -> Result<u64, String> {
 fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.into()
 }
+
+/// `hash-max-listpack-entries`, also known by its old name `hash-max-ziplist-entries`.
+const HASH_MAX_LISTPACK_ENTRIES: OptionDef = OptionDef {
+    name: "hash-max-listpack-entries",
+    get: |c| c.hash_max_listpack_entries.to_string(),
+    set: |c, w| {
+        c.hash_max_listpack_entries = parse_int(w, 0i64, i64::MAX)? as usize;
+        Ok(())
+    },
+    mutable: true,
+};
+
+/// `hash-max-listpack-value` (a memory amount, as in Redis), also known as
+/// `hash-max-ziplist-value`.
+const HASH_MAX_LISTPACK_VALUE: OptionDef = OptionDef {
+    name: "hash-max-listpack-value",
+    get: |c| c.hash_max_listpack_value_bytes.to_string(),
+    set: |c, w| {
+        c.hash_max_listpack_value_bytes = parse_mem_words(w, 0)?.min(i64::MAX as u64) as usize;
+        Ok(())
+    },
+    mutable: true,
+};
 
 /// Every option slotd accepts.
 pub const OPTIONS: &[OptionDef] = &[
@@ -311,6 +340,10 @@ pub const OPTIONS: &[OptionDef] = &[
         },
         mutable: true,
     },
+    HASH_MAX_LISTPACK_ENTRIES,
+    OptionDef { name: "hash-max-ziplist-entries", ..HASH_MAX_LISTPACK_ENTRIES },
+    HASH_MAX_LISTPACK_VALUE,
+    OptionDef { name: "hash-max-ziplist-value", ..HASH_MAX_LISTPACK_VALUE },
     OptionDef {
         name: "client-query-buffer-limit",
         get: |c| c.client_query_buffer_limit_bytes.to_string(),

@@ -2,6 +2,11 @@
 
 pub mod connection;
 pub mod expire;
+pub mod hash;
+mod hash_incr;
+mod hash_scan;
+#[cfg(test)]
+mod hash_tests;
 pub mod introspect;
 pub mod keys;
 pub mod keys_all;
@@ -22,6 +27,7 @@ use crate::command::CommandSpec;
 /// Every family's specs; the command table indexes them.
 pub const FAMILIES: &[&[CommandSpec]] = &[
     string::COMMANDS,
+    hash::COMMANDS,
     keys::COMMANDS,
     expire::COMMANDS,
     scan::COMMANDS,
