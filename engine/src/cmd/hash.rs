@@ -116,10 +116,8 @@ pub const COMMANDS: &[CommandSpec] = &[
 const KEY: Arg = Arg::key("key", 0);
 const KEY_FIELD: &[Arg] = &[KEY, Arg::string("field")];
 const KEY_FIELDS: &[Arg] = &[KEY, Arg::string("field").multiple()];
-const FIELD_VALUES: &[Arg] = &[
-    KEY,
-    Arg::block("field_value", &[Arg::string("field"), Arg::string("value")]).multiple(),
-];
+const FIELD_VALUES: &[Arg] =
+    &[KEY, Arg::block("field_value", &[Arg::string("field"), Arg::string("value")]).multiple()];
 const WHOLE_HASH: &str = "O(N) where N is the size of the hash.";
 
 /// The listpack limits in force.
@@ -280,9 +278,7 @@ fn hstrlen(ctx: &mut Ctx<'_>, args: &Args<'_>) {
 /// HEXISTS key field.
 fn hexists(ctx: &mut Ctx<'_>, args: &Args<'_>) {
     let field = args.get(2);
-    read_hash(ctx, args.get(1), |h, out| {
-        out.int(h.is_some_and(|h| h.get(field).is_some()) as i64)
-    });
+    read_hash(ctx, args.get(1), |h, out| out.int(h.is_some_and(|h| h.get(field).is_some()) as i64));
 }
 
 /// What HKEYS, HVALS and HGETALL reply with.
