@@ -29,7 +29,7 @@ mod diff;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use common::{redis_server, slotd};
-use diff::{split_args, Differ, Outcome, Rng};
+use diff::{env_or, split_args, Differ, Outcome, Rng};
 
 const CORPUS: &str = include_str!("data/diff_corpus.txt");
 const DEFAULT_SEED: u64 = 0x5107_d1ff;
@@ -436,13 +436,6 @@ impl Gen {
             _ => {}
         }
         (c, pause)
-    }
-}
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    match std::env::var(name) {
-        Ok(v) => v.parse().unwrap_or_else(|_| panic!("{name}={v} does not parse")),
-        Err(_) => default,
     }
 }
 

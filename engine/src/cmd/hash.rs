@@ -175,9 +175,13 @@ pub(super) fn write_hash(
     }
 }
 
-/// Sets the field/value pairs of `args` from index 2 on; returns how many
-/// fields were new. Arity was checked: the pairs are complete.
-fn set_pairs(ctx: &mut Ctx<'_>, args: &Args<'_>, reply: fn(&mut Reply<'_>, i64)) {
+/// HSET and HMSET (`name`): sets the field/value pairs from argument 2 on,
+/// then `reply` gets how many fields were new. An incomplete last pair is an
+/// arity error, as in Redis.
+fn set_pairs(ctx: &mut Ctx<'_>, args: &Args<'_>, name: &str, reply: fn(&mut Reply<'_>, i64)) {
+    if !args.len().is_multiple_of(2) {
+        return ctx.out.wrong_arity(name);
+    }
     write_hash(ctx, args.get(1), |h, out, limits| {
         h.convert_for(args.iter().skip(2), limits);
         let mut created = 0;
@@ -190,18 +194,12 @@ fn set_pairs(ctx: &mut Ctx<'_>, args: &Args<'_>, reply: fn(&mut Reply<'_>, i64))
 
 /// HSET key field value [field value ...].
 fn hset(ctx: &mut Ctx<'_>, args: &Args<'_>) {
-    if args.len() % 2 != 0 {
-        return ctx.out.wrong_arity("hset");
-    }
-    set_pairs(ctx, args, |out, created| out.int(created));
+    set_pairs(ctx, args, "hset", |out, created| out.int(created));
 }
 
 /// HMSET key field value [field value ...]: HSET replying OK.
 fn hmset(ctx: &mut Ctx<'_>, args: &Args<'_>) {
-    if args.len() % 2 != 0 {
-        return ctx.out.wrong_arity("hmset");
-    }
-    set_pairs(ctx, args, |out, _| out.ok());
+    set_pairs(ctx, args, "hmset", |out, _| out.ok());
 }
 
 /// HSETNX key field value.

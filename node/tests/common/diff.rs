@@ -399,11 +399,18 @@ fn is_full_scan(args: &[Vec<u8>]) -> bool {
     args.len() >= 2 && args[0].eq_ignore_ascii_case(b"scan") && args[1] == b"0"
 }
 
-/// Runs a SCAN from cursor 0 to the end. An error reply is returned as is;
-/// otherwise the result is `*2 0 [sorted distinct keys]`.
-fn full_scan(conn: &mut RespConn, args: &[Vec<u8>]) -> io::Result<Reply> {
+/// Runs a SCAN-like command (cursor at argument `cursor_at`) from its cursor to
+/// the end. An error reply is returned as is; otherwise the result is `*2 0
+/// [sorted distinct groups]`, where a group is `group` consecutive elements
+/// (1 for keys, 2 for HSCAN's field and value).
+fn full_scan(
+    conn: &mut RespConn,
+    args: &[Vec<u8>],
+    cursor_at: usize,
+    group: usize,
+) -> io::Result<Reply> {
     let mut args = args.to_vec();
-    let mut keys = BTreeSet::new();
+    let mut groups = BTreeSet::new();
     for _ in 0..SCAN_MAX_CALLS {
         let r = conn.call(&args)?;
         let (cursor, batch) = match &r.value {
@@ -413,19 +420,35 @@ fn full_scan(conn: &mut RespConn, args: &[Vec<u8>]) -> io::Result<Reply> {
             },
             _ => return Ok(r),
         };
-        for k in batch {
-            keys.insert(k);
+        for g in batch.chunks(group) {
+            groups.insert(g.to_vec());
         }
         if cursor == b"0" {
-            let list = keys.into_iter().collect();
+            let list = groups.into_iter().flatten().collect();
             return Ok(Reply::from_value(Resp::Agg(
                 b'*',
                 Some(vec![Resp::Blob(b'$', Some(b"0".to_vec())), Resp::Agg(b'*', Some(list))]),
             )));
         }
-        args[1] = cursor;
+        args[cursor_at] = cursor;
     }
     Err(bad(format!("SCAN did not finish in {SCAN_MAX_CALLS} calls")))
+}
+
+/// Whether two aggregate replies hold the same groups of `group` consecutive
+/// elements in any order (HGETALL of a hashtable: `group` 2; HKEYS: 1).
+pub fn same_unordered(a: &Reply, b: &Reply, group: usize) -> bool {
+    match (&a.value, &b.value) {
+        (Resp::Agg(ta, Some(x)), Resp::Agg(tb, Some(y))) if ta == tb && x.len() == y.len() => {
+            fn sorted_groups(items: &[Resp], group: usize) -> Vec<&[Resp]> {
+                let mut g: Vec<&[Resp]> = items.chunks(group).collect();
+                g.sort();
+                g
+            }
+            sorted_groups(x, group) == sorted_groups(y, group)
+        }
+        _ => false,
+    }
 }
 
 /// A command and what redis-server replied, for the report's context.
@@ -510,6 +533,28 @@ impl Differ {
         self.judge(args, got, want)
     }
 
+    /// Sends `args` to both servers and compares the replies with `same`
+    /// (redis-server's reply first), for replies that are random or unordered
+    /// (HRANDFIELD, HGETALL of a hashtable ...). Byte-equal replies always match.
+    pub fn check_by(&mut self, args: &[Vec<u8>], same: &dyn Fn(&Reply, &Reply) -> bool) -> Outcome {
+        let (got, want) = self.exchange(args);
+        self.judge_by(args, got, want, same)
+    }
+
+    /// Runs a SCAN-like command (cursor at argument `cursor_at`) to the end on
+    /// each server and compares the sets of groups of `group` elements
+    /// returned (HSCAN of a hashtable: cursor at 2, groups of 2).
+    pub fn check_full_scan(&mut self, args: &[Vec<u8>], cursor_at: usize, group: usize) -> Outcome {
+        let got = full_scan(&mut self.s, args, cursor_at, group);
+        let want = full_scan(&mut self.r, args, cursor_at, group);
+        self.judge(args, got, want)
+    }
+
+    /// The port redis-server listens on (for a generator's own look at its state).
+    pub fn redis_port(&self) -> u16 {
+        self.redis.port
+    }
+
     /// Sends all of `cmds` to both servers in one write each (a pipeline),
     /// then compares the replies in order. Stops at the first mismatch (what
     /// follows in the pipeline ran on diverged state) and reconnects; the
@@ -552,10 +597,22 @@ impl Differ {
         got: io::Result<Reply>,
         want: io::Result<Reply>,
     ) -> Outcome {
+        let name = command_name(args);
+        self.judge_by(args, got, want, &|w, g| equivalent(&name, w, g))
+    }
+
+    /// [`Self::judge`] with the comparison `same` (redis-server's reply first).
+    fn judge_by(
+        &mut self,
+        args: &[Vec<u8>],
+        got: io::Result<Reply>,
+        want: io::Result<Reply>,
+        same: &dyn Fn(&Reply, &Reply) -> bool,
+    ) -> Outcome {
         self.count += 1;
         let name = command_name(args);
         let same = match (&got, &want) {
-            (Ok(g), Ok(w)) => equivalent(&name, w, g),
+            (Ok(g), Ok(w)) => g.raw == w.raw || same(w, g),
             _ => false,
         };
         if want.as_ref().is_ok_and(|w| w.value.is_error()) {
@@ -619,7 +676,7 @@ impl Differ {
 
     fn exchange(&mut self, args: &[Vec<u8>]) -> (io::Result<Reply>, io::Result<Reply>) {
         if is_full_scan(args) {
-            return (full_scan(&mut self.s, args), full_scan(&mut self.r, args));
+            return (full_scan(&mut self.s, args, 1, 1), full_scan(&mut self.r, args, 1, 1));
         }
         // Write to both before reading either, so the waits overlap.
         let sent_s = self.s.send(args);
@@ -692,6 +749,15 @@ impl Differ {
     fn report_and_panic(&self, why: &str) -> ! {
         eprintln!("{}", self.report());
         panic!("[{}] {why}; see the report above", self.label);
+    }
+}
+
+/// The environment variable `name` parsed, or `default` when unset (the seed
+/// and count of random runs).
+pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    match std::env::var(name) {
+        Ok(v) => v.parse().unwrap_or_else(|_| panic!("{name}={v} does not parse")),
+        Err(_) => default,
     }
 }
 
