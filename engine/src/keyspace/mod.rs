@@ -16,6 +16,7 @@
 pub mod slot_table;
 pub mod small_bytes;
 pub mod value;
+pub mod zset;
 
 use crate::slot::{key_slot, Slot, SLOT_COUNT};
 pub use slot_table::{Entry, SlotTable};

@@ -7,6 +7,7 @@
 //! The collection types arrive with their own command families.
 
 use super::small_bytes::SmallBytes;
+use super::zset::ZSet;
 
 /// Longest string Redis reports as `embstr`.
 pub const EMBSTR_MAX_BYTES: usize = 44;
@@ -24,6 +25,8 @@ pub enum Value {
     /// A string modified in place by APPEND or SETRANGE (`raw`). Boxed so that
     /// `Value` stays 24 bytes (see the size test): every large variant is boxed.
     Raw(Box<Vec<u8>>),
+    /// A sorted set (`listpack` or `skiplist`).
+    ZSet(Box<ZSet>),
 }
 
 /// The type of a value, as `TYPE` reports it.
@@ -97,6 +100,7 @@ impl Value {
     pub fn value_type(&self) -> ValueType {
         match self {
             Value::Int(_) | Value::Str(_) | Value::Raw(_) => ValueType::String,
+            Value::ZSet(_) => ValueType::ZSet,
         }
     }
 
@@ -106,6 +110,7 @@ impl Value {
             Value::Int(_) => "int",
             Value::Str(s) if s.len() <= EMBSTR_MAX_BYTES => "embstr",
             Value::Str(_) | Value::Raw(_) => "raw",
+            Value::ZSet(z) => z.encoding_name(),
         }
     }
 
@@ -121,6 +126,7 @@ impl Value {
             }
             Value::Str(s) => Some(StrRef::Bytes(s.as_bytes())),
             Value::Raw(v) => Some(StrRef::Bytes(v)),
+            Value::ZSet(_) => None,
         }
     }
 
@@ -130,6 +136,7 @@ impl Value {
             Value::Int(_) => 0,
             Value::Str(s) => s.heap_size_bytes(),
             Value::Raw(v) => v.capacity(),
+            Value::ZSet(z) => std::mem::size_of::<ZSet>() + z.heap_size_bytes(),
         }
     }
 }
