@@ -10,10 +10,29 @@ pub struct EngineConfig {
     pub proto_max_bulk_len_bytes: u64,
     /// `cluster-enabled`: MOVE, SWAPDB and COPY ... DB refuse to run.
     pub cluster_enabled: bool,
+    /// `zset-max-listpack-entries`: most members of a listpack-encoded sorted set.
+    pub zset_max_listpack_entries: usize,
+    /// `zset-max-listpack-value`: longest member of a listpack-encoded sorted set, bytes.
+    pub zset_max_listpack_value_bytes: usize,
+}
+
+impl EngineConfig {
+    /// The sorted set encoding limits.
+    pub fn zset_limits(&self) -> crate::keyspace::zset::ZSetLimits {
+        crate::keyspace::zset::ZSetLimits {
+            max_listpack_entries: self.zset_max_listpack_entries,
+            max_listpack_value_bytes: self.zset_max_listpack_value_bytes,
+        }
+    }
 }
 
 impl Default for EngineConfig {
     fn default() -> Self {
-        EngineConfig { proto_max_bulk_len_bytes: 512 * 1024 * 1024, cluster_enabled: false }
+        EngineConfig {
+            proto_max_bulk_len_bytes: 512 * 1024 * 1024,
+            cluster_enabled: false,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value_bytes: 64,
+        }
     }
 }

@@ -195,7 +195,12 @@ impl Core {
 
 /// The engine's part of the configuration.
 pub fn engine_config(cfg: &Config) -> EngineConfig {
-    EngineConfig { proto_max_bulk_len_bytes: cfg.proto_max_bulk_len_bytes, cluster_enabled: false }
+    EngineConfig {
+        proto_max_bulk_len_bytes: cfg.proto_max_bulk_len_bytes,
+        cluster_enabled: false,
+        zset_max_listpack_entries: cfg.zset_max_listpack_entries,
+        zset_max_listpack_value_bytes: cfg.zset_max_listpack_value_bytes,
+    }
 }
 
 /// One shard as its tasks see it.

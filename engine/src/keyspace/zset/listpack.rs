@@ -74,6 +74,11 @@ impl Listpack {
         self.buf.capacity()
     }
 
+    /// Every (member, score), in order.
+    pub fn entries(&self) -> Vec<(&[u8], f64)> {
+        self.items().map(|it| (it.member, it.score)).collect()
+    }
+
     /// The rank and score of `member`.
     pub fn find(&self, member: &[u8]) -> Option<(usize, f64)> {
         self.items().enumerate().find(|(_, it)| it.member == member).map(|(i, it)| (i, it.score))
