@@ -677,6 +677,7 @@ fn zscan(ctx: &mut Ctx<'_>, args: &Args<'_>) {
     let Some(Value::ZSet(z)) = ctx.ks.db(db).get(key, now).map(|e| &e.value) else {
         unreachable!("looked up above")
     };
+    let listpack = matches!(&**z, ZSet::Listpack(_));
     let mut items: Vec<(Vec<u8>, f64)> = Vec::new();
     let mut keep = |m: &[u8], s: f64| {
         if opts.pattern.is_none_or(|g| g.matches(m)) {
@@ -703,6 +704,17 @@ fn zscan(ctx: &mut Ctx<'_>, args: &Args<'_>) {
     out.array(items.len() * 2);
     for (m, s) in items {
         out.bulk(&m);
-        out.bulk(crate::resp::reply::format_double(s).as_bytes());
+        out.bulk(score_text(s, listpack).as_bytes());
     }
+}
+
+/// A score as ZSCAN shows it: `%.17g`, except that a listpack holds scores as
+/// Redis's `d2string` text, where integral values within ±2^62 are plain
+/// integers (`100000000000000000`, not `1e+17`).
+fn score_text(score: f64, listpack: bool) -> String {
+    const INT_LIMIT: f64 = (i64::MAX / 2) as f64;
+    if listpack && score.fract() == 0.0 && (-INT_LIMIT..=INT_LIMIT).contains(&score) {
+        return (score as i64).to_string();
+    }
+    crate::resp::reply::format_double(score)
 }

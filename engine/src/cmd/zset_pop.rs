@@ -202,8 +202,12 @@ pub(super) fn zrandmember(ctx: &mut Ctx<'_>, args: &Args<'_>) {
         return;
     }
     if want >= size as u64 {
+        // The whole set, from the highest score down (Redis walks it from the tail).
         array_of_members(out, size, withscores);
-        return z.for_each(|m, s| reply_member(out, m, s, withscores));
+        return z.walk(0, size, true, |m, s| {
+            reply_member(out, m, s, withscores);
+            true
+        });
     }
     let want = want as usize;
     let ranks: Vec<usize> = if want * 3 > size {

@@ -85,7 +85,10 @@ impl Listpack {
     }
 
     /// Inserts `member` (not present) with `score` at its place in the order.
+    /// A score of -0 is stored as 0: Redis's listpack keeps scores as text
+    /// and reads "-0" back as the integer 0.
     pub fn insert(&mut self, member: &[u8], score: f64) {
+        let score = if score == 0.0 { 0.0 } else { score };
         let at = self
             .items()
             .find(|it| order(it.score, it.member, score, member) == Ordering::Greater)

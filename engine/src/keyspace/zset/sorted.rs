@@ -163,6 +163,14 @@ impl Sorted {
     }
 }
 
+// SAFETY: a `Sorted` owns every block its handles point to (no other value
+// shares them), so moving it to another thread moves sole ownership, like a
+// `Box`; shared references only read the blocks.
+unsafe impl Send for Sorted {}
+// SAFETY: see `Send`; `&Sorted` offers no mutation (`Elem::set_score` is only
+// called through `&mut Sorted`).
+unsafe impl Sync for Sorted {}
+
 impl Drop for Sorted {
     fn drop(&mut self) {
         for e in self.index.drain() {
