@@ -356,13 +356,8 @@ const INTER: &str = "O(N*K)+O(M*log(M)) worst case with N being the smallest inp
 const DIFF: &str = "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.";
 
 /// `numkeys key [key ...]` from argument 1 (ZUNION, ZINTER, ZDIFF, ZINTERCARD).
-const SOURCES_AT_1: &[KeySpec] = &[KeySpec::keynum(
-    BeginSearch::Index(1),
-    0,
-    1,
-    1,
-    key_flags::RO | key_flags::ACCESS,
-)];
+const SOURCES_AT_1: &[KeySpec] =
+    &[KeySpec::keynum(BeginSearch::Index(1), 0, 1, 1, key_flags::RO | key_flags::ACCESS)];
 
 /// `destination numkeys key [key ...]` (ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE).
 const DEST_AND_SOURCES: &[KeySpec] = &[
@@ -478,7 +473,13 @@ enum Added {
 
 /// Adds or updates one member as Redis's `zsetAdd`; None when an increment
 /// made the score NaN.
-fn add_one(z: &mut ZSet, member: &[u8], score: f64, f: AddFlags, lim: &ZSetLimits) -> Option<Added> {
+fn add_one(
+    z: &mut ZSet,
+    member: &[u8],
+    score: f64,
+    f: AddFlags,
+    lim: &ZSetLimits,
+) -> Option<Added> {
     let Some(current) = z.score(member) else {
         if f.xx {
             return Some(Added::Nop);
@@ -584,7 +585,14 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, mut f: AddFlags) {
 
 /// ZADD's reply: the score with INCR (null when nothing was done), else the
 /// number of added (with CH: added or updated) members.
-fn reply_zadd(out: &mut Reply<'_>, incr: bool, ch: bool, added: i64, updated: i64, last: Option<f64>) {
+fn reply_zadd(
+    out: &mut Reply<'_>,
+    incr: bool,
+    ch: bool,
+    added: i64,
+    updated: i64,
+    last: Option<f64>,
+) {
     if incr {
         match last {
             Some(s) => out.double(s),

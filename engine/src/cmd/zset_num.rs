@@ -17,7 +17,8 @@ fn strtod(s: &[u8]) -> (f64, usize, bool) {
     }
     let sign = if negative { -1.0 } else { 1.0 };
     let rest = &s[i..];
-    let starts = |word: &[u8]| rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word);
+    let starts =
+        |word: &[u8]| rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word);
     if starts(b"infinity") {
         return (sign * f64::INFINITY, i + 8, false);
     }
@@ -113,7 +114,8 @@ fn hex(s: &[u8]) -> Option<(f64, usize, bool)> {
         }
         let n = s[e..].iter().take_while(|c| c.is_ascii_digit()).count();
         if n > 0 {
-            let p: i64 = s[e..e + n].iter().fold(0i64, |a, &c| (a * 10 + (c - b'0') as i64).min(1 << 20));
+            let p: i64 =
+                s[e..e + n].iter().fold(0i64, |a, &c| (a * 10 + (c - b'0') as i64).min(1 << 20));
             exp += if neg { -p } else { p };
             i = e + n;
         }

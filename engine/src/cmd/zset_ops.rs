@@ -116,7 +116,14 @@ struct Options {
 }
 
 /// Parses the options from argument `at`, replying the error when invalid.
-fn parse_options(ctx: &mut Ctx<'_>, args: &Args<'_>, mut at: usize, n: usize, op: Op, output: Output) -> Option<Options> {
+fn parse_options(
+    ctx: &mut Ctx<'_>,
+    args: &Args<'_>,
+    mut at: usize,
+    n: usize,
+    op: Op,
+    output: Output,
+) -> Option<Options> {
     let mut o =
         Options { weights: vec![1.0; n], aggregate: Aggregate::Sum, withscores: false, limit: 0 };
     let algebra = op != Op::Diff && output != Output::Count;
@@ -248,7 +255,12 @@ fn generic(ctx: &mut Ctx<'_>, args: &Args<'_>, op: Op, output: Output) {
 
 /// Members in every source (sorted by size), with aggregated scores; stops
 /// after `limit` (0: no limit). Returns how many were found.
-fn intersect(sources: &[Source<'_>], agg: Aggregate, limit: u64, mut keep: impl FnMut(&[u8], f64)) -> u64 {
+fn intersect(
+    sources: &[Source<'_>],
+    agg: Aggregate,
+    limit: u64,
+    mut keep: impl FnMut(&[u8], f64),
+) -> u64 {
     let Some(z) = sources[0].set else { return 0 };
     let mut found = 0;
     z.walk(0, z.len(), false, |m, s| {
@@ -268,7 +280,8 @@ fn intersect(sources: &[Source<'_>], agg: Aggregate, limit: u64, mut keep: impl 
 
 /// Members of any source, with aggregated scores.
 fn union(sources: &[Source<'_>], agg: Aggregate, mut keep: impl FnMut(&[u8], f64)) {
-    let mut acc: HashMap<Vec<u8>, f64> = HashMap::with_capacity(sources.last().map_or(0, |s| s.len()));
+    let mut acc: HashMap<Vec<u8>, f64> =
+        HashMap::with_capacity(sources.last().map_or(0, |s| s.len()));
     for src in sources {
         let Some(z) = src.set else { continue };
         z.for_each(|m, s| {

@@ -7,9 +7,7 @@
 //! then walked forwards or backwards. Lex ranges assume what Redis assumes:
 //! all members of the set have the same score.
 
-use super::zset::{
-    array_of_members, delete_if_empty, read_zset, reply_member, store, write_zset,
-};
+use super::zset::{array_of_members, delete_if_empty, read_zset, reply_member, store, write_zset};
 use super::zset_num::parse_bound_number;
 use crate::command::{Args, Ctx};
 use crate::keyspace::zset::ZSet;
@@ -104,8 +102,12 @@ impl<'a> Range<'a> {
     fn ranks(&self, z: &ZSet) -> (usize, usize) {
         let (lo, hi) = match *self {
             Range::Score(min, max) => (
-                z.partition_point(|_, s| if min.exclusive { s <= min.value } else { s < min.value }),
-                z.partition_point(|_, s| if max.exclusive { s < max.value } else { s <= max.value }),
+                z.partition_point(
+                    |_, s| if min.exclusive { s <= min.value } else { s < min.value },
+                ),
+                z.partition_point(
+                    |_, s| if max.exclusive { s < max.value } else { s <= max.value },
+                ),
             ),
             Range::Lex(min, max) => (
                 z.partition_point(|m, _| min.before_min(m)),
@@ -197,7 +199,7 @@ fn range_generic(
                 _ => return ctx.out.not_integer(),
             }
             j += 2;
-        } else if rev.is_none() && args.is(j, "rev") {
+        } else if rev.is_none() && !reverse && args.is(j, "rev") {
             reverse = true;
         } else if kind == Kind::Auto && args.is(j, "bylex") {
             kind = Kind::Lex;
@@ -217,7 +219,9 @@ fn range_generic(
         );
     }
     if withscores && kind == Kind::Lex {
-        return ctx.out.error("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
+        return ctx
+            .out
+            .error("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
     }
     // Reversed score and lex ranges are given as max, min.
     let (min, max) = if reverse && kind != Kind::Rank {

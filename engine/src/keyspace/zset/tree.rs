@@ -448,7 +448,10 @@ mod tests {
         assert_eq!(members(&t, 3, 9, false), all[3..9].to_vec());
         for (i, (s, m)) in model.iter().enumerate() {
             assert_eq!(t.get(i).elem.member(), m.as_bytes());
-            assert_eq!(t.partition_point(|e| e.score < *s as f64), model.partition_point(|x| x.0 < *s));
+            assert_eq!(
+                t.partition_point(|e| e.score < *s as f64),
+                model.partition_point(|x| x.0 < *s)
+            );
         }
         while t.len() > 0 {
             t.remove_at(t.len() / 2).elem.free();
