@@ -230,9 +230,11 @@ impl ZSet {
     }
 }
 
+/// Equal sets hold the same members and scores in the same encoding (the
+/// encoding shows through OBJECT ENCODING, so it is part of the value).
 impl PartialEq for ZSet {
     fn eq(&self, other: &ZSet) -> bool {
-        if self.len() != other.len() {
+        if self.len() != other.len() || self.encoding_name() != other.encoding_name() {
             return false;
         }
         let mut same = true;
@@ -273,9 +275,10 @@ mod tests {
         z.remove(b"e");
         assert_eq!(z.encoding_name(), "skiplist");
         let copy = z.clone();
+        assert_eq!(z, copy);
         z.fit_listpack(1, &LIMITS);
         assert_eq!(z.encoding_name(), "listpack");
-        assert_eq!(z, copy);
+        assert_ne!(z, copy);
         let mut big = ZSet::default();
         big.insert_new(b"123456789", 1.0, &LIMITS);
         assert_eq!(big.encoding_name(), "skiplist");
