@@ -530,13 +530,13 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, mut f: AddFlags) {
         at += 1;
     }
     let pairs = args.len() - at;
-    if pairs == 0 || pairs % 2 != 0 {
+    if pairs == 0 || !pairs.is_multiple_of(2) {
         return ctx.out.syntax_error();
     }
     if f.nx && f.xx {
         return ctx.out.error("ERR XX and NX options at the same time are not compatible");
     }
-    if (f.gt && f.nx) || (f.lt && f.nx) || (f.gt && f.lt) {
+    if ((f.gt || f.lt) && f.nx) || (f.gt && f.lt) {
         return ctx.out.error("ERR GT, LT, and/or NX options at the same time are not compatible");
     }
     if f.incr && pairs > 2 {

@@ -171,7 +171,7 @@ pub(super) fn zrandmember(ctx: &mut Ctx<'_>, args: &Args<'_>) {
         return ctx.out.syntax_error();
     }
     let withscores = args.len() == 4;
-    if withscores && (count < -(i64::MAX / 2) || count > i64::MAX / 2) {
+    if withscores && !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&count) {
         return ctx.out.error("ERR value is out of range");
     }
     let now = ctx.now_ms;

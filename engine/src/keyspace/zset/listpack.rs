@@ -69,6 +69,11 @@ impl Listpack {
         self.len
     }
 
+    /// True when there is no member.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     /// Heap bytes of the buffer.
     pub fn heap_size_bytes(&self) -> usize {
         self.buf.capacity()

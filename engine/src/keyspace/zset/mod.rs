@@ -79,7 +79,10 @@ impl ZSet {
 
     /// True when the set has no member.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        match self {
+            ZSet::Listpack(l) => l.is_empty(),
+            ZSet::Sorted(s) => s.is_empty(),
+        }
     }
 
     /// The name `OBJECT ENCODING` reports.

@@ -41,6 +41,11 @@ impl Sorted {
         self.tree.len()
     }
 
+    /// True when there is no member.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     fn find(&self, member: &[u8]) -> Option<Elem> {
         self.index.find(hash(member), |e| e.member() == member).copied()
     }
