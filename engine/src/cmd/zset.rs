@@ -14,9 +14,7 @@ use super::lookup::{lookup_read, lookup_write};
 use super::scan::{parse_scan_cursor, ScanOptions};
 use super::zset_num::parse_score;
 use super::{zset_ops, zset_pop, zset_range};
-use crate::command::{
-    flags::*, key_flags, Args, BeginSearch, CommandSpec, Ctx, KeyRange, KeySpec, Route,
-};
+use crate::command::{flags::*, key_flags, Args, BeginSearch, CommandSpec, Ctx, KeyRange, KeySpec};
 use crate::keyspace::zset::{ZSet, ZSetLimits};
 use crate::keyspace::Value;
 use crate::resp::Reply;
@@ -238,23 +236,21 @@ pub const COMMANDS: &[CommandSpec] = &[
             "Remove and return members with the highest scores in a sorted set",
             POP,
         ),
-    movable(
-        CommandSpec::keyspace("zmpop", -4, WRITE, KeyRange::NONE, zset_pop::zmpop)
-            .acl(ACL)
-            .doc(
-                "sorted_set",
-                "7.0.0",
-                "Remove and return members with scores in a sorted set",
-                "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
-            ),
-        &[KeySpec::keynum(
+    CommandSpec::keyspace("zmpop", -4, WRITE, KeyRange::NONE, zset_pop::zmpop)
+        .acl(ACL)
+        .doc(
+            "sorted_set",
+            "7.0.0",
+            "Remove and return members with scores in a sorted set",
+            "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+        )
+        .movable_keys(&[KeySpec::keynum(
             BeginSearch::Index(1),
             0,
             1,
             1,
             key_flags::RW | key_flags::ACCESS | key_flags::DELETE,
-        )],
-    ),
+        )]),
     CommandSpec::keyspace("zrandmember", -2, READONLY, KeyRange::FIRST, zset_pop::zrandmember)
         .acl(ACL)
         .tips(&["nondeterministic_output"])
@@ -264,86 +260,72 @@ pub const COMMANDS: &[CommandSpec] = &[
             "Get one or multiple random elements from a sorted set",
             "O(N) where N is the number of elements returned",
         ),
-    movable(
-        CommandSpec::keyspace("zunion", -3, READONLY, KeyRange::NONE, zset_ops::zunion)
-            .acl(ACL)
-            .doc("sorted_set", "6.2.0", "Add multiple sorted sets", UNION),
-        SOURCES_AT_1,
-    ),
-    movable(
-        CommandSpec::keyspace("zinter", -3, READONLY, KeyRange::NONE, zset_ops::zinter)
-            .acl(ACL)
-            .doc("sorted_set", "6.2.0", "Intersect multiple sorted sets", INTER),
-        SOURCES_AT_1,
-    ),
-    movable(
-        CommandSpec::keyspace("zdiff", -3, READONLY, KeyRange::NONE, zset_ops::zdiff)
-            .acl(ACL)
-            .doc("sorted_set", "6.2.0", "Subtract multiple sorted sets", DIFF),
-        SOURCES_AT_1,
-    ),
-    movable(
-        CommandSpec::keyspace(
-            "zunionstore",
-            -4,
-            WRITE | DENYOOM,
-            KeyRange::FIRST,
-            zset_ops::zunionstore,
-        )
+    CommandSpec::keyspace("zunion", -3, READONLY, KeyRange::NONE, zset_ops::zunion)
+        .acl(ACL)
+        .doc("sorted_set", "6.2.0", "Add multiple sorted sets", UNION)
+        .movable_keys(SOURCES_AT_1),
+    CommandSpec::keyspace("zinter", -3, READONLY, KeyRange::NONE, zset_ops::zinter)
+        .acl(ACL)
+        .doc("sorted_set", "6.2.0", "Intersect multiple sorted sets", INTER)
+        .movable_keys(SOURCES_AT_1),
+    CommandSpec::keyspace("zdiff", -3, READONLY, KeyRange::NONE, zset_ops::zdiff)
+        .acl(ACL)
+        .doc("sorted_set", "6.2.0", "Subtract multiple sorted sets", DIFF)
+        .movable_keys(SOURCES_AT_1),
+    CommandSpec::keyspace(
+        "zunionstore",
+        -4,
+        WRITE | DENYOOM,
+        KeyRange::FIRST,
+        zset_ops::zunionstore,
+    )
+    .acl(ACL)
+    .doc(
+        "sorted_set",
+        "2.0.0",
+        "Add multiple sorted sets and store the resulting sorted set in a new key",
+        "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
+    )
+        .movable_keys(DEST_AND_SOURCES),
+    CommandSpec::keyspace(
+        "zinterstore",
+        -4,
+        WRITE | DENYOOM,
+        KeyRange::FIRST,
+        zset_ops::zinterstore,
+    )
+    .acl(ACL)
+    .doc(
+        "sorted_set",
+        "2.0.0",
+        "Intersect multiple sorted sets and store the resulting sorted set in a new key",
+        INTER,
+    )
+        .movable_keys(DEST_AND_SOURCES),
+    CommandSpec::keyspace(
+        "zdiffstore",
+        -4,
+        WRITE | DENYOOM,
+        KeyRange::FIRST,
+        zset_ops::zdiffstore,
+    )
+    .acl(ACL)
+    .doc(
+        "sorted_set",
+        "6.2.0",
+        "Subtract multiple sorted sets and store the resulting sorted set in a new key",
+        DIFF,
+    )
+        .movable_keys(DEST_AND_SOURCES),
+    CommandSpec::keyspace("zintercard", -3, READONLY, KeyRange::NONE, zset_ops::zintercard)
         .acl(ACL)
         .doc(
             "sorted_set",
-            "2.0.0",
-            "Add multiple sorted sets and store the resulting sorted set in a new key",
-            "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
-        ),
-        DEST_AND_SOURCES,
-    ),
-    movable(
-        CommandSpec::keyspace(
-            "zinterstore",
-            -4,
-            WRITE | DENYOOM,
-            KeyRange::FIRST,
-            zset_ops::zinterstore,
+            "7.0.0",
+            "Intersect multiple sorted sets and return the cardinality of the result",
+            "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.",
         )
-        .acl(ACL)
-        .doc(
-            "sorted_set",
-            "2.0.0",
-            "Intersect multiple sorted sets and store the resulting sorted set in a new key",
-            INTER,
-        ),
-        DEST_AND_SOURCES,
-    ),
-    movable(
-        CommandSpec::keyspace(
-            "zdiffstore",
-            -4,
-            WRITE | DENYOOM,
-            KeyRange::FIRST,
-            zset_ops::zdiffstore,
-        )
-        .acl(ACL)
-        .doc(
-            "sorted_set",
-            "6.2.0",
-            "Subtract multiple sorted sets and store the resulting sorted set in a new key",
-            DIFF,
-        ),
-        DEST_AND_SOURCES,
-    ),
-    movable(
-        CommandSpec::keyspace("zintercard", -3, READONLY, KeyRange::NONE, zset_ops::zintercard)
-            .acl(ACL)
-            .doc(
-                "sorted_set",
-                "7.0.0",
-                "Intersect multiple sorted sets and return the cardinality of the result",
-                "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.",
-            ),
-        SOURCES_AT_1,
-    ),
+        .movable_keys(SOURCES_AT_1),
 ];
 
 const ACL: &[&str] = &["sortedset"];
@@ -364,15 +346,6 @@ const DEST_AND_SOURCES: &[KeySpec] = &[
     KeySpec::range(1, 0, 1, key_flags::OW | key_flags::UPDATE),
     KeySpec::keynum(BeginSearch::Index(2), 0, 1, 1, key_flags::RO | key_flags::ACCESS),
 ];
-
-/// A command whose keys its key specs find from a key count: flagged
-/// `movablekeys` (as Redis shows it) and routed by the keys the specs find.
-const fn movable(spec: CommandSpec, specs: &'static [KeySpec]) -> CommandSpec {
-    let mut spec = spec.key_specs(specs);
-    spec.flags |= MOVABLEKEYS;
-    spec.route = Route::Keys(None);
-    spec
-}
 
 /// The sorted set at `key` for reading: `Ok(None)` when missing, `Err` after
 /// replying WRONGTYPE. Counts a hit or miss.
