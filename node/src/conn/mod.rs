@@ -277,8 +277,11 @@ impl Conn {
             }
             (Exec::Keyspace(_), Route::Keys(split)) => {
                 let me = self.shard.id();
-                // The common case, all keys on one shard, allocates nothing.
-                let (target, spans_shards, last_pos) = {
+                // The common case, all keys on one shard, allocates nothing;
+                // with one shard there is nothing to route.
+                let (target, spans_shards, last_pos) = if self.shard.shared.shard_count == 1 {
+                    (me, false, None)
+                } else {
                     let core = self.shard.core.borrow();
                     let mut target = None;
                     let mut spans_shards = false;
