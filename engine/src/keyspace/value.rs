@@ -4,8 +4,10 @@
 //! memory behaviour track Redis: integers that fit an i64 are stored as one
 //! (`int`), short strings are immutable and inline (`embstr` up to 44 bytes), and
 //! strings that were appended to or ranged into are growable buffers (`raw`).
-//! The collection types arrive with their own command families.
+//! Collections are boxed so that a value stays 24 bytes: lists (`quicklist`,
+//! see [`super::list`]); the other types arrive with their own command families.
 
+use super::list::List;
 use super::small_bytes::SmallBytes;
 
 /// Longest string Redis reports as `embstr`.
@@ -24,6 +26,8 @@ pub enum Value {
     /// A string modified in place by APPEND or SETRANGE (`raw`). Boxed so that
     /// `Value` stays 24 bytes (see the size test): every large variant is boxed.
     Raw(Box<Vec<u8>>),
+    /// A list (`quicklist`).
+    List(Box<List>),
 }
 
 /// The type of a value, as `TYPE` reports it.
@@ -97,6 +101,7 @@ impl Value {
     pub fn value_type(&self) -> ValueType {
         match self {
             Value::Int(_) | Value::Str(_) | Value::Raw(_) => ValueType::String,
+            Value::List(_) => ValueType::List,
         }
     }
 
@@ -106,6 +111,7 @@ impl Value {
             Value::Int(_) => "int",
             Value::Str(s) if s.len() <= EMBSTR_MAX_BYTES => "embstr",
             Value::Str(_) | Value::Raw(_) => "raw",
+            Value::List(_) => "quicklist",
         }
     }
 
@@ -121,6 +127,7 @@ impl Value {
             }
             Value::Str(s) => Some(StrRef::Bytes(s.as_bytes())),
             Value::Raw(v) => Some(StrRef::Bytes(v)),
+            Value::List(_) => None,
         }
     }
 
@@ -130,6 +137,7 @@ impl Value {
             Value::Int(_) => 0,
             Value::Str(s) => s.heap_size_bytes(),
             Value::Raw(v) => v.capacity(),
+            Value::List(l) => std::mem::size_of::<List>() + l.heap_size_bytes(),
         }
     }
 }

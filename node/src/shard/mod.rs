@@ -195,7 +195,12 @@ impl Core {
 
 /// The engine's part of the configuration.
 pub fn engine_config(cfg: &Config) -> EngineConfig {
-    EngineConfig { proto_max_bulk_len_bytes: cfg.proto_max_bulk_len_bytes, cluster_enabled: false }
+    EngineConfig {
+        proto_max_bulk_len_bytes: cfg.proto_max_bulk_len_bytes,
+        cluster_enabled: false,
+        list_max_listpack_size: cfg.list_max_listpack_size,
+        list_compress_depth: cfg.list_compress_depth,
+    }
 }
 
 /// One shard as its tasks see it.
