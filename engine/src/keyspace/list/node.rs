@@ -424,8 +424,8 @@ mod tests {
         assert_eq!(all[199], b"b99");
         let rev: Vec<Vec<u8>> = n.iter().rev().map(|e| e.to_vec()).collect();
         assert_eq!(rev.iter().rev().cloned().collect::<Vec<_>>(), all);
-        for i in 0..200 {
-            assert_eq!(n.entry_at(n.offset_of(i)).0, &all[i][..]);
+        for (i, e) in all.iter().enumerate() {
+            assert_eq!(n.entry_at(n.offset_of(i)).0, &e[..]);
         }
         assert_eq!(n.pop_front(|v| v.to_vec()), b"f99");
         assert_eq!(n.pop_back(|v| v.to_vec()), b"b99");
