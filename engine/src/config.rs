@@ -15,6 +15,20 @@ pub struct EngineConfig {
     pub list_max_listpack_size: i64,
     /// `list-compress-depth`: accepted; list nodes are never compressed.
     pub list_compress_depth: i64,
+    /// `zset-max-listpack-entries`: most members of a listpack-encoded sorted set.
+    pub zset_max_listpack_entries: usize,
+    /// `zset-max-listpack-value`: longest member of a listpack-encoded sorted set, bytes.
+    pub zset_max_listpack_value_bytes: usize,
+}
+
+impl EngineConfig {
+    /// The sorted set encoding limits.
+    pub fn zset_limits(&self) -> crate::keyspace::zset::ZSetLimits {
+        crate::keyspace::zset::ZSetLimits {
+            max_listpack_entries: self.zset_max_listpack_entries,
+            max_listpack_value_bytes: self.zset_max_listpack_value_bytes,
+        }
+    }
 }
 
 impl Default for EngineConfig {
@@ -24,6 +38,8 @@ impl Default for EngineConfig {
             cluster_enabled: false,
             list_max_listpack_size: -2,
             list_compress_depth: 0,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value_bytes: 64,
         }
     }
 }

@@ -61,6 +61,10 @@ pub struct Config {
     pub list_max_listpack_size: i64,
     /// `list-compress-depth` (accepted; nodes are not compressed).
     pub list_compress_depth: i64,
+    /// Most members of a listpack-encoded sorted set.
+    pub zset_max_listpack_entries: usize,
+    /// Longest member of a listpack-encoded sorted set, bytes.
+    pub zset_max_listpack_value_bytes: usize,
     /// The config file this configuration was loaded from (CONFIG REWRITE target).
     pub config_file: Option<PathBuf>,
 }
@@ -88,6 +92,8 @@ impl Default for Config {
             pidfile: String::new(),
             list_max_listpack_size: -2,
             list_compress_depth: 0,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value_bytes: 64,
             config_file: None,
         }
     }
@@ -161,6 +167,25 @@ fn parse_mem_words(words: &[String], min: u64) -> Result<u64, String> {
 
 fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.into()
+}
+
+// Sorted set encoding limits; the `ziplist` names are Redis's aliases.
+fn get_zset_entries(c: &Config) -> String {
+    c.zset_max_listpack_entries.to_string()
+}
+
+fn set_zset_entries(c: &mut Config, w: &[String]) -> Result<(), String> {
+    c.zset_max_listpack_entries = parse_int(w, 0i64, i64::MAX)? as usize;
+    Ok(())
+}
+
+fn get_zset_value(c: &Config) -> String {
+    c.zset_max_listpack_value_bytes.to_string()
+}
+
+fn set_zset_value(c: &mut Config, w: &[String]) -> Result<(), String> {
+    c.zset_max_listpack_value_bytes = parse_mem_words(w, 0)? as usize;
+    Ok(())
 }
 
 /// Every option slotd accepts.
@@ -324,6 +349,30 @@ pub const OPTIONS: &[OptionDef] = &[
             c.client_query_buffer_limit_bytes = parse_mem_words(w, 1024 * 1024)?;
             Ok(())
         },
+        mutable: true,
+    },
+    OptionDef {
+        name: "zset-max-listpack-entries",
+        get: get_zset_entries,
+        set: set_zset_entries,
+        mutable: true,
+    },
+    OptionDef {
+        name: "zset-max-ziplist-entries",
+        get: get_zset_entries,
+        set: set_zset_entries,
+        mutable: true,
+    },
+    OptionDef {
+        name: "zset-max-listpack-value",
+        get: get_zset_value,
+        set: set_zset_value,
+        mutable: true,
+    },
+    OptionDef {
+        name: "zset-max-ziplist-value",
+        get: get_zset_value,
+        set: set_zset_value,
         mutable: true,
     },
     OptionDef {

@@ -22,6 +22,13 @@ mod string_range;
 mod string_tests;
 #[cfg(test)]
 pub(crate) mod test_util;
+pub mod zset;
+mod zset_num;
+mod zset_ops;
+mod zset_pop;
+mod zset_range;
+#[cfg(test)]
+mod zset_tests;
 
 use crate::command::CommandSpec;
 
@@ -36,4 +43,5 @@ pub const FAMILIES: &[&[CommandSpec]] = &[
     object::COMMANDS,
     connection::COMMANDS,
     server::COMMANDS,
+    zset::COMMANDS,
 ];

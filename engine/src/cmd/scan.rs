@@ -121,19 +121,28 @@ pub fn scan_cursor_slot(cursor: u64) -> Option<Slot> {
     Cursor::decode(cursor).map(|c| c.slot)
 }
 
-/// SCAN's options.
-struct ScanOptions<'a> {
-    count: usize,
-    pattern: Option<Glob<'a>>,
+/// The options of SCAN and of the collection scans (HSCAN, SSCAN, ZSCAN).
+pub(crate) struct ScanOptions<'a> {
+    /// COUNT: how much work one call does.
+    pub count: usize,
+    /// MATCH, unless it was `*`.
+    pub pattern: Option<Glob<'a>>,
     /// `TYPE` filter; `Some(None)` for a name that is no type (matches nothing).
-    value_type: Option<Option<ValueType>>,
+    pub value_type: Option<Option<ValueType>>,
 }
 
 impl<'a> ScanOptions<'a> {
-    /// Parses the options after the cursor, replying the error when invalid.
-    fn parse(ctx: &mut Ctx<'_>, args: &Args<'a>) -> Option<ScanOptions<'a>> {
+    /// Parses the options from argument `first` on (just after the cursor),
+    /// replying the error when invalid. TYPE is an option of SCAN only
+    /// (`allow_type`); the collection scans call it a syntax error, as Redis.
+    pub(crate) fn parse(
+        ctx: &mut Ctx<'_>,
+        args: &Args<'a>,
+        first: usize,
+        allow_type: bool,
+    ) -> Option<ScanOptions<'a>> {
         let mut o = ScanOptions { count: 10, pattern: None, value_type: None };
-        let mut i = 2;
+        let mut i = first;
         while i < args.len() {
             if i + 1 >= args.len() {
                 ctx.out.syntax_error();
@@ -153,7 +162,7 @@ impl<'a> ScanOptions<'a> {
             } else if args.is(i, "match") {
                 // `*` matches every key, the empty one included.
                 o.pattern = (value != b"*").then(|| Glob::new(value, false));
-            } else if args.is(i, "type") {
+            } else if allow_type && args.is(i, "type") {
                 // Redis compares with strcasecmp: the name ends at a NUL byte.
                 let name = value.split(|&b| b == 0).next().unwrap_or_default();
                 o.value_type = Some(ValueType::from_name(name));
@@ -172,7 +181,7 @@ fn scan(ctx: &mut Ctx<'_>, args: &Args<'_>) {
         ctx.out.error("ERR invalid cursor");
         return;
     };
-    let Some(opts) = ScanOptions::parse(ctx, args) else {
+    let Some(opts) = ScanOptions::parse(ctx, args, 2, true) else {
         return;
     };
     let now = ctx.now_ms;

@@ -17,6 +17,7 @@ pub mod list;
 pub mod slot_table;
 pub mod small_bytes;
 pub mod value;
+pub mod zset;
 
 use crate::slot::{key_slot, Slot, SLOT_COUNT};
 pub use list::List;

@@ -4,11 +4,12 @@
 //! memory behaviour track Redis: integers that fit an i64 are stored as one
 //! (`int`), short strings are immutable and inline (`embstr` up to 44 bytes), and
 //! strings that were appended to or ranged into are growable buffers (`raw`).
-//! Collections are boxed so that a value stays 24 bytes: lists (`quicklist`,
-//! see [`super::list`]); the other types arrive with their own command families.
+//! Collections are boxed so that a value stays 24 bytes, each in its own
+//! module: lists ([`super::list`]), sorted sets ([`super::zset`]).
 
 use super::list::List;
 use super::small_bytes::SmallBytes;
+use super::zset::ZSet;
 
 /// Longest string Redis reports as `embstr`.
 pub const EMBSTR_MAX_BYTES: usize = 44;
@@ -28,6 +29,8 @@ pub enum Value {
     Raw(Box<Vec<u8>>),
     /// A list (`quicklist`).
     List(Box<List>),
+    /// A sorted set (`listpack` or `skiplist`).
+    ZSet(Box<ZSet>),
 }
 
 /// The type of a value, as `TYPE` reports it.
@@ -102,6 +105,7 @@ impl Value {
         match self {
             Value::Int(_) | Value::Str(_) | Value::Raw(_) => ValueType::String,
             Value::List(_) => ValueType::List,
+            Value::ZSet(_) => ValueType::ZSet,
         }
     }
 
@@ -112,6 +116,7 @@ impl Value {
             Value::Str(s) if s.len() <= EMBSTR_MAX_BYTES => "embstr",
             Value::Str(_) | Value::Raw(_) => "raw",
             Value::List(_) => "quicklist",
+            Value::ZSet(z) => z.encoding_name(),
         }
     }
 
@@ -128,6 +133,7 @@ impl Value {
             Value::Str(s) => Some(StrRef::Bytes(s.as_bytes())),
             Value::Raw(v) => Some(StrRef::Bytes(v)),
             Value::List(_) => None,
+            Value::ZSet(_) => None,
         }
     }
 
@@ -138,6 +144,7 @@ impl Value {
             Value::Str(s) => s.heap_size_bytes(),
             Value::Raw(v) => v.capacity(),
             Value::List(l) => std::mem::size_of::<List>() + l.heap_size_bytes(),
+            Value::ZSet(z) => std::mem::size_of::<ZSet>() + z.heap_size_bytes(),
         }
     }
 }

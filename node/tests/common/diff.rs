@@ -376,8 +376,52 @@ fn equivalent(name: &str, a: &Reply, b: &Reply) -> bool {
             a.value.as_int().is_some() && b.value.as_int().is_some()
         }
         "HELLO" => !a.value.is_error() && !b.value.is_error() && a.raw[0] == b.raw[0],
+        // Random members: the same shape (a string, or an array of as many
+        // elements of the same types); picks are random on both sides.
+        "ZRANDMEMBER" => same_shape(&a.value, &b.value),
+        // A whole collection in one call (cursor 0 on both sides): the same
+        // (field, value) pairs in any order (hash-table encodings).
+        "ZSCAN" => match (scan_pairs(&a.value), scan_pairs(&b.value)) {
+            (Some(x), Some(y)) => x == y,
+            _ => false,
+        },
         _ => false,
     }
+}
+
+/// True when two replies have the same type and length, recursively, bulk
+/// contents aside.
+fn same_shape(a: &Resp, b: &Resp) -> bool {
+    match (a, b) {
+        (Resp::Blob(t, x), Resp::Blob(u, y)) => t == u && x.is_some() == y.is_some(),
+        (Resp::Agg(t, Some(x)), Resp::Agg(u, Some(y))) => {
+            t == u && x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_shape(p, q))
+        }
+        _ => a == b,
+    }
+}
+
+/// The sorted (field, value) pairs of a finished collection scan reply
+/// (`*2 $1 0 *2n ...`), or None for anything else.
+fn scan_pairs(r: &Resp) -> Option<Vec<Vec<u8>>> {
+    let Resp::Agg(b'*', Some(items)) = r else { return None };
+    let [Resp::Blob(b'$', Some(cursor)), Resp::Agg(b'*', Some(flat))] = &items[..] else {
+        return None;
+    };
+    if cursor != b"0" || flat.len() % 2 != 0 {
+        return None;
+    }
+    let mut pairs: Vec<Vec<u8>> = flat
+        .chunks(2)
+        .map(|p| {
+            let mut e = Vec::new();
+            p[0].encode(&mut e);
+            p[1].encode(&mut e);
+            e
+        })
+        .collect();
+    pairs.sort();
+    Some(pairs)
 }
 
 fn sorted(items: &[Resp]) -> Vec<Vec<u8>> {
