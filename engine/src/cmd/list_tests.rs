@@ -4,7 +4,7 @@
 //! `COMMAND INFO` replies in `testdata/list_command_info.txt`.
 
 use super::list_block::{parse_timeout, serve_ready_key, try_serve, Blocking};
-use super::test_util::{run, run_in, run_with};
+use super::test_util::{check_replies, run, run_in, run_with};
 use crate::command::{table, Ctx, ExecStats, OwnedCmd};
 use crate::config::EngineConfig;
 use crate::keyspace::Keyspace;
@@ -16,17 +16,7 @@ const NOW_MS: u64 = 1_700_000_000_000;
 
 /// Runs each command in turn and compares its reply with the expected one.
 fn check(ks: &mut Keyspace, proto: Protocol, cases: &[(&[&str], &str)]) {
-    let cfg = EngineConfig::default();
-    for (args, want) in cases {
-        let args: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
-        let got = run_with(ks, NOW_MS, proto, &cfg, &mut ExecStats::default(), &args);
-        assert_eq!(
-            String::from_utf8_lossy(&got),
-            *want,
-            "{:?}",
-            String::from_utf8_lossy(&args.join(&b' '))
-        );
-    }
+    check_replies(ks, NOW_MS, proto, cases);
 }
 
 mod redis_replies {
