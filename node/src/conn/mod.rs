@@ -102,8 +102,13 @@ pub async fn serve(
                 tracing::warn!("closing client that exceeded client-query-buffer-limit");
                 break;
             }
-            if conn.client.borrow().killed {
-                break;
+            {
+                let mut c = conn.client.borrow_mut();
+                if c.killed {
+                    break;
+                }
+                // Once per read, as Redis stamps it in readQueryFromClient.
+                c.last_interaction = std::time::Instant::now();
             }
         }
         buffered_more = false;
@@ -243,7 +248,6 @@ impl Conn {
                 return;
             }
             c.last_cmd = spec.name;
-            c.last_interaction = std::time::Instant::now();
             (c.db, c.proto)
         };
         self.wait_for_pause(spec).await;
@@ -433,7 +437,7 @@ impl Conn {
             }
         };
         let mut core = self.shard.core.borrow_mut();
-        core.stats.count_command(spec.name, started.elapsed(), failed.is_some());
+        core.stats.count_command(spec.name, started.elapsed().as_micros() as u64, failed.is_some());
         if let Some(head) = failed {
             core.stats.count_error(&head);
         }
