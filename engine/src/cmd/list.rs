@@ -11,7 +11,7 @@
 use super::lookup::{lookup_read, lookup_write};
 use super::{list_block, list_edit, list_move};
 use crate::command::key_spec::{key_flags as kf, BeginSearch, KeySpec};
-use crate::command::{flags::*, Args, CommandSpec, Ctx, KeyRange, Route};
+use crate::command::{flags::*, Args, CommandSpec, Ctx, KeyRange};
 use crate::keyspace::list::{End, Fill, List};
 use crate::keyspace::Value;
 use crate::num::parse_i64_strict;
@@ -131,13 +131,10 @@ pub const COMMANDS: &[CommandSpec] = &[
             "Remove the last element in a list, prepend it to another list and return it",
             "O(1)",
         ),
-    CommandSpec {
-        route: Route::Keys(None),
-        ..CommandSpec::keyspace("lmpop", -4, WRITE | MOVABLEKEYS, KeyRange::NONE, list_move::lmpop)
-            .acl(&["list"])
-            .key_specs(LMPOP_KEYS)
-            .doc("list", "7.0.0", "Pop elements from a list", MPOP_COMPLEXITY)
-    },
+    CommandSpec::keyspace("lmpop", -4, WRITE, KeyRange::NONE, list_move::lmpop)
+        .acl(&["list"])
+        .movable_keys(LMPOP_KEYS)
+        .doc("list", "7.0.0", "Pop elements from a list", MPOP_COMPLEXITY),
     CommandSpec::keyspace("blpop", -3, WRITE | NOSCRIPT | BLOCKING, BLOCKING_KEYS, list_block::blpop)
         .acl(&["list"])
         .key_flags(kf::RW | kf::ACCESS | kf::DELETE)
@@ -180,19 +177,10 @@ pub const COMMANDS: &[CommandSpec] = &[
     .history(TIMEOUT_600)
     .deprecated("6.2.0", "`BLMOVE` with the `RIGHT` and `LEFT` arguments")
     .doc("list", "2.2.0", BLMOVE_SUMMARY, "O(1)"),
-    CommandSpec {
-        route: Route::Keys(None),
-        ..CommandSpec::keyspace(
-            "blmpop",
-            -5,
-            WRITE | BLOCKING | MOVABLEKEYS,
-            KeyRange::NONE,
-            list_block::blmpop,
-        )
+    CommandSpec::keyspace("blmpop", -5, WRITE | BLOCKING, KeyRange::NONE, list_block::blmpop)
         .acl(&["list"])
-        .key_specs(BLMPOP_KEYS)
-        .doc("list", "7.0.0", "Pop elements from a list, or block until one is available", MPOP_COMPLEXITY)
-    },
+        .movable_keys(BLMPOP_KEYS)
+        .doc("list", "7.0.0", "Pop elements from a list, or block until one is available", MPOP_COMPLEXITY),
 ];
 
 const PUSH_COMPLEXITY: &str = "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.";
