@@ -10,6 +10,11 @@ pub struct EngineConfig {
     pub proto_max_bulk_len_bytes: u64,
     /// `cluster-enabled`: MOVE, SWAPDB and COPY ... DB refuse to run.
     pub cluster_enabled: bool,
+    /// `list-max-listpack-size` (alias `list-max-ziplist-size`): the size of a
+    /// list node, bytes by level when negative (-2: 8 KiB), elements when positive.
+    pub list_max_listpack_size: i64,
+    /// `list-compress-depth`: accepted; list nodes are never compressed.
+    pub list_compress_depth: i64,
     /// `zset-max-listpack-entries`: most members of a listpack-encoded sorted set.
     pub zset_max_listpack_entries: usize,
     /// `zset-max-listpack-value`: longest member of a listpack-encoded sorted set, bytes.
@@ -31,6 +36,8 @@ impl Default for EngineConfig {
         EngineConfig {
             proto_max_bulk_len_bytes: 512 * 1024 * 1024,
             cluster_enabled: false,
+            list_max_listpack_size: -2,
+            list_compress_depth: 0,
             zset_max_listpack_entries: 128,
             zset_max_listpack_value_bytes: 64,
         }

@@ -3,19 +3,12 @@ use std::{env, fs, path::*, process::Command};
 use cc::Build;
 
 fn main() {
-    let project = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap())
-        .canonicalize()
-        .unwrap();
+    let project = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap()).canonicalize().unwrap();
 
     let liburing = match env::var("GLOMMIO_LIBURING_DIR") {
         Ok(path) => PathBuf::from(path).canonicalize().unwrap(),
         Err(_) => {
-            Command::new("git")
-                .arg("submodule")
-                .arg("update")
-                .arg("--init")
-                .status()
-                .unwrap();
+            Command::new("git").arg("submodule").arg("update").arg("--init").status().unwrap();
 
             project.join("liburing")
         }
@@ -46,14 +39,9 @@ fn main() {
 }
 
 fn configure(liburing: &Path) -> PathBuf {
-    let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap())
-        .canonicalize()
-        .unwrap();
+    let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap()).canonicalize().unwrap();
     fs::copy(liburing.join("configure"), out_dir.join("configure")).unwrap();
     fs::create_dir_all(out_dir.join("src/include/liburing")).unwrap();
-    Command::new("./configure")
-        .current_dir(&out_dir)
-        .output()
-        .expect("configure script failed");
+    Command::new("./configure").current_dir(&out_dir).output().expect("configure script failed");
     out_dir.join("src/include")
 }

@@ -5,6 +5,12 @@ pub mod expire;
 pub mod introspect;
 pub mod keys;
 pub mod keys_all;
+pub mod list;
+pub mod list_block;
+mod list_edit;
+mod list_move;
+#[cfg(test)]
+mod list_tests;
 mod lookup;
 pub mod object;
 pub mod scan;
@@ -29,6 +35,7 @@ use crate::command::CommandSpec;
 /// Every family's specs; the command table indexes them.
 pub const FAMILIES: &[&[CommandSpec]] = &[
     string::COMMANDS,
+    list::COMMANDS,
     keys::COMMANDS,
     expire::COMMANDS,
     scan::COMMANDS,

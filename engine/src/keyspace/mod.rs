@@ -15,12 +15,14 @@
 //! - a key that is expired at `now_ms` is never returned by a lookup: lookups
 //!   delete it first (lazy expiry) and count it in `expired_keys`.
 
+pub mod list;
 pub mod slot_table;
 pub mod small_bytes;
 pub mod value;
 pub mod zset;
 
 use crate::slot::{key_slot, Slot, SLOT_COUNT};
+pub use list::List;
 pub use slot_table::{Entry, SlotTable};
 pub use small_bytes::SmallBytes;
 pub use value::{Value, ValueType};

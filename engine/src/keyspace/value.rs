@@ -4,8 +4,10 @@
 //! memory behaviour track Redis: integers that fit an i64 are stored as one
 //! (`int`), short strings are immutable and inline (`embstr` up to 44 bytes), and
 //! strings that were appended to or ranged into are growable buffers (`raw`).
-//! The collection types arrive with their own command families.
+//! Collections are boxed so that a value stays 24 bytes, each in its own
+//! module: lists ([`super::list`]), sorted sets ([`super::zset`]).
 
+use super::list::List;
 use super::small_bytes::SmallBytes;
 use super::zset::ZSet;
 
@@ -25,6 +27,8 @@ pub enum Value {
     /// A string modified in place by APPEND or SETRANGE (`raw`). Boxed so that
     /// `Value` stays 24 bytes (see the size test): every large variant is boxed.
     Raw(Box<Vec<u8>>),
+    /// A list (`quicklist`).
+    List(Box<List>),
     /// A sorted set (`listpack` or `skiplist`).
     ZSet(Box<ZSet>),
 }
@@ -100,6 +104,7 @@ impl Value {
     pub fn value_type(&self) -> ValueType {
         match self {
             Value::Int(_) | Value::Str(_) | Value::Raw(_) => ValueType::String,
+            Value::List(_) => ValueType::List,
             Value::ZSet(_) => ValueType::ZSet,
         }
     }
@@ -110,6 +115,7 @@ impl Value {
             Value::Int(_) => "int",
             Value::Str(s) if s.len() <= EMBSTR_MAX_BYTES => "embstr",
             Value::Str(_) | Value::Raw(_) => "raw",
+            Value::List(_) => "quicklist",
             Value::ZSet(z) => z.encoding_name(),
         }
     }
@@ -126,6 +132,7 @@ impl Value {
             }
             Value::Str(s) => Some(StrRef::Bytes(s.as_bytes())),
             Value::Raw(v) => Some(StrRef::Bytes(v)),
+            Value::List(_) => None,
             Value::ZSet(_) => None,
         }
     }
@@ -136,6 +143,7 @@ impl Value {
             Value::Int(_) => 0,
             Value::Str(s) => s.heap_size_bytes(),
             Value::Raw(v) => v.capacity(),
+            Value::List(l) => std::mem::size_of::<List>() + l.heap_size_bytes(),
             Value::ZSet(z) => std::mem::size_of::<ZSet>() + z.heap_size_bytes(),
         }
     }

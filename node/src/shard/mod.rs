@@ -252,6 +252,8 @@ pub fn engine_config(cfg: &Config) -> EngineConfig {
     EngineConfig {
         proto_max_bulk_len_bytes: cfg.proto_max_bulk_len_bytes,
         cluster_enabled: false,
+        list_max_listpack_size: cfg.list_max_listpack_size,
+        list_compress_depth: cfg.list_compress_depth,
         zset_max_listpack_entries: cfg.zset_max_listpack_entries,
         zset_max_listpack_value_bytes: cfg.zset_max_listpack_value_bytes,
     }

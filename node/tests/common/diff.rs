@@ -554,6 +554,14 @@ impl Differ {
         self.judge(args, got, want)
     }
 
+    /// [`Differ::check`], also returning redis-server's reply, for a generator
+    /// that chooses what to send next from the state (None if redis failed).
+    pub fn check_returning(&mut self, args: &[Vec<u8>]) -> (Outcome, Option<Resp>) {
+        let (got, want) = self.exchange(args);
+        let redis = want.as_ref().ok().map(|w| w.value.clone());
+        (self.judge(args, got, want), redis)
+    }
+
     /// Sends all of `cmds` to both servers in one write each (a pipeline),
     /// then compares the replies in order. Stops at the first mismatch (what
     /// follows in the pipeline ran on diverged state) and reconnects; the

@@ -72,10 +72,9 @@ impl fmt::Display for ReactorErrorKind {
             ReactorErrorKind::IncorrectSourceType(x) => {
                 write!(f, "Incorrect source type: {x:?}!")
             }
-            ReactorErrorKind::MemLockLimit(max, min) => write!(
-                f,
-                "The memlock resource limit is too low: {max} (recommended {min})"
-            ),
+            ReactorErrorKind::MemLockLimit(max, min) => {
+                write!(f, "The memlock resource limit is too low: {max} (recommended {min})")
+            }
         }
     }
 }
@@ -148,14 +147,12 @@ impl fmt::Display for BuilderErrorKind {
             Self::NonExistentCpus { cpu } => {
                 write!(f, "CPU {cpu} doesn't exist on the host")
             }
-            Self::InsufficientCpus {
-                available,
-                required,
-            } => write!(f, "found {available} of {required} required CPUs"),
-            Self::NrShards { minimum, shards } => write!(
-                f,
-                "requested {minimum} shards but a minimum of {shards} is required"
-            ),
+            Self::InsufficientCpus { available, required } => {
+                write!(f, "found {available} of {required} required CPUs")
+            }
+            Self::NrShards { minimum, shards } => {
+                write!(f, "requested {minimum} shards but a minimum of {shards} is required")
+            }
             Self::ThreadPanic(_) => write!(f, "thread panicked"),
         }
     }
@@ -247,19 +244,13 @@ impl<T> fmt::Display for GlommioError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             GlommioError::IoError(err) => write!(f, "IO error occurred: {err}"),
-            GlommioError::EnhancedIoError {
-                source,
-                op,
-                path,
-                fd,
-            } => write!(f, "{source}, op: {op} path: {path:?} with fd: {fd:?}"),
+            GlommioError::EnhancedIoError { source, op, path, fd } => {
+                write!(f, "{source}, op: {op} path: {path:?} with fd: {fd:?}")
+            }
             GlommioError::ExecutorError(err) => write!(f, "Executor error: {err}"),
             GlommioError::BuilderError(err) => write!(f, "Executor builder error: {err}"),
             GlommioError::Closed(rt) => match rt {
-                ResourceType::Semaphore {
-                    requested,
-                    available,
-                } => write!(
+                ResourceType::Semaphore { requested, available } => write!(
                     f,
                     "Semaphore is closed (requested: {requested}, available: {available})"
                 ),
@@ -269,15 +260,11 @@ impl<T> fmt::Display for GlommioError<T> {
                 ResourceType::File(msg) => write!(f, "File is closed ({msg})"),
                 ResourceType::Gate => write!(f, "Gate is closed"),
             },
-            GlommioError::CanNotBeClosed(_, s) => write!(
-                f,
-                "Can not be closed because certain conditions are not satisfied. {s}"
-            ),
+            GlommioError::CanNotBeClosed(_, s) => {
+                write!(f, "Can not be closed because certain conditions are not satisfied. {s}")
+            }
             GlommioError::WouldBlock(rt) => match rt {
-                ResourceType::Semaphore {
-                    requested,
-                    available,
-                } => write!(
+                ResourceType::Semaphore { requested, available } => write!(
                     f,
                     "Semaphore operation would block (requested: {requested}, available: \
                      {available})"
@@ -334,12 +321,9 @@ impl<T> GlommioError<T> {
     pub fn raw_os_error(&self) -> Option<i32> {
         match self {
             GlommioError::IoError(x) => x.raw_os_error(),
-            GlommioError::EnhancedIoError {
-                source,
-                op: _,
-                path: _,
-                fd: _,
-            } => source.raw_os_error(),
+            GlommioError::EnhancedIoError { source, op: _, path: _, fd: _ } => {
+                source.raw_os_error()
+            }
             _ => None,
         }
     }
@@ -393,10 +377,7 @@ impl<T> Debug for GlommioError<T> {
         match self {
             GlommioError::IoError(err) => write!(f, "{err:?}"),
             GlommioError::Closed(resource) => match resource {
-                ResourceType::Semaphore {
-                    requested,
-                    available,
-                } => write!(
+                ResourceType::Semaphore { requested, available } => write!(
                     f,
                     "Semaphore is closed {{ requested {requested}, available: {available} }}"
                 ),
@@ -412,20 +393,14 @@ impl<T> Debug for GlommioError<T> {
                     write!(f, r#"File can not be closed : ("{str}"). ("{msg}")"#)
                 }
                 ResourceType::Gate => write!(f, "Gate can not be closed: {str}"),
-                ResourceType::Semaphore {
-                    requested,
-                    available,
-                } => write!(
+                ResourceType::Semaphore { requested, available } => write!(
                     f,
                     "Semaphore can not be closed: {str}. {{ requested {requested}, available: \
                      {available} }}"
                 ),
             },
             GlommioError::WouldBlock(resource) => match resource {
-                ResourceType::Semaphore {
-                    requested,
-                    available,
-                } => write!(
+                ResourceType::Semaphore { requested, available } => write!(
                     f,
                     "Semaphore operation would block {{ requested {requested}, available: \
                      {available} }}"
@@ -447,24 +422,15 @@ impl<T> Debug for GlommioError<T> {
                 BuilderErrorKind::NonExistentCpus { cpu } => {
                     write!(f, "NonExistentCpus {{ cpu: {cpu} }}")
                 }
-                BuilderErrorKind::InsufficientCpus {
-                    required,
-                    available,
-                } => write!(
-                    f,
-                    "InsufficientCpus {{ required: {required}, available: {available} }}"
-                ),
+                BuilderErrorKind::InsufficientCpus { required, available } => {
+                    write!(f, "InsufficientCpus {{ required: {required}, available: {available} }}")
+                }
                 BuilderErrorKind::NrShards { minimum, shards } => {
                     write!(f, "NrShards {{ minimum: {minimum}, shards: {shards} }}")
                 }
                 BuilderErrorKind::ThreadPanic(_) => write!(f, "Thread panicked {{ .. }}"),
             },
-            GlommioError::EnhancedIoError {
-                source,
-                op,
-                path,
-                fd,
-            } => write!(
+            GlommioError::EnhancedIoError { source, op, path, fd } => write!(
                 f,
                 "EnhancedIoError {{ source: {source:?}, op: {op:?}, path: {path:?}, fd: {fd:?} }}"
             ),
@@ -501,10 +467,9 @@ impl<T> From<GlommioError<T>> for io::Error {
                     }
                 }
             }
-            GlommioError::ExecutorError(ExecutorErrorKind::InvalidId(id)) => io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("invalid executor id {id}"),
-            ),
+            GlommioError::ExecutorError(ExecutorErrorKind::InvalidId(id)) => {
+                io::Error::new(io::ErrorKind::InvalidInput, format!("invalid executor id {id}"))
+            }
             GlommioError::BuilderError(BuilderErrorKind::NonExistentCpus { .. })
             | GlommioError::BuilderError(BuilderErrorKind::InsufficientCpus { .. })
             | GlommioError::BuilderError(BuilderErrorKind::NrShards { .. })
@@ -516,10 +481,9 @@ impl<T> From<GlommioError<T>> for io::Error {
                 io::Error::new(source.kind(), display_err)
             }
             GlommioError::ReactorError(e) => match e {
-                ReactorErrorKind::IncorrectSourceType(x) => io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("IncorrectSourceType {x:?}"),
-                ),
+                ReactorErrorKind::IncorrectSourceType(x) => {
+                    io::Error::new(io::ErrorKind::InvalidData, format!("IncorrectSourceType {x:?}"))
+                }
                 ReactorErrorKind::MemLockLimit(a, b) => {
                     io::Error::new(io::ErrorKind::Other, format!("MemLockLimit({a:?}/{b:?})"))
                 }
@@ -598,10 +562,8 @@ mod test {
     #[test]
     #[should_panic(expected = "Semaphore is closed")]
     fn semaphore_closed_err_msg() {
-        let err: Result<(), ()> = Err(GlommioError::Closed(ResourceType::Semaphore {
-            requested: 0,
-            available: 0,
-        }));
+        let err: Result<(), ()> =
+            Err(GlommioError::Closed(ResourceType::Semaphore { requested: 0, available: 0 }));
         panic_any(err.unwrap_err().to_string());
     }
 
@@ -622,10 +584,8 @@ mod test {
     #[test]
     #[should_panic(expected = "Semaphore operation would block")]
     fn semaphore_wouldblock_err_msg() {
-        let err: Result<(), ()> = Err(GlommioError::WouldBlock(ResourceType::Semaphore {
-            requested: 0,
-            available: 0,
-        }));
+        let err: Result<(), ()> =
+            Err(GlommioError::WouldBlock(ResourceType::Semaphore { requested: 0, available: 0 }));
         panic_any(err.unwrap_err().to_string());
     }
 
@@ -661,10 +621,8 @@ mod test {
         let lock_closed = GlommioError::Closed(ResourceType::RwLock::<()>);
         let _: io::Error = lock_closed.into();
 
-        let semaphore_closed = GlommioError::Closed(ResourceType::Semaphore::<()> {
-            requested: 10,
-            available: 0,
-        });
+        let semaphore_closed =
+            GlommioError::Closed(ResourceType::Semaphore::<()> { requested: 10, available: 0 });
         let _: io::Error = semaphore_closed.into();
 
         let channel_block = GlommioError::WouldBlock(ResourceType::Channel(()));
@@ -673,10 +631,8 @@ mod test {
         let lock_block = GlommioError::WouldBlock(ResourceType::RwLock::<()>);
         let _: io::Error = lock_block.into();
 
-        let semaphore_block = GlommioError::WouldBlock(ResourceType::Semaphore::<()> {
-            requested: 0,
-            available: 0,
-        });
+        let semaphore_block =
+            GlommioError::WouldBlock(ResourceType::Semaphore::<()> { requested: 0, available: 0 });
         let _: io::Error = semaphore_block.into();
     }
 

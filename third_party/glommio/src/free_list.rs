@@ -27,10 +27,7 @@ impl<T> Eq for Idx<T> {}
 
 impl<T> Idx<T> {
     pub(crate) fn from_raw(raw: usize) -> Idx<T> {
-        Idx {
-            raw,
-            _ty: PhantomData,
-        }
+        Idx { raw, _ty: PhantomData }
     }
     pub(crate) fn to_raw(self) -> usize {
         self.raw
@@ -45,10 +42,7 @@ pub(crate) struct FreeList<T> {
 
 impl<T> Default for FreeList<T> {
     fn default() -> Self {
-        FreeList {
-            first_free: None,
-            slots: Vec::with_capacity(8 << 10),
-        }
+        FreeList { first_free: None, slots: Vec::with_capacity(8 << 10) }
     }
 }
 
@@ -71,9 +65,7 @@ impl<T> FreeList<T> {
         }
     }
     pub(crate) fn dealloc(&mut self, idx: Idx<T>) -> T {
-        let slot = Slot::Free {
-            next_free: mem::replace(&mut self.first_free, Some(idx)),
-        };
+        let slot = Slot::Free { next_free: mem::replace(&mut self.first_free, Some(idx)) };
         match mem::replace(&mut self.slots[idx.to_raw()], slot) {
             Slot::Full { item } => item,
             Slot::Free { .. } => unreachable!(),

@@ -504,19 +504,13 @@ pub(crate) struct IoRequirements {
 
 impl Default for IoRequirements {
     fn default() -> Self {
-        Self {
-            latency_req: Latency::NotImportant,
-            _io_handle: 0,
-        }
+        Self { latency_req: Latency::NotImportant, _io_handle: 0 }
     }
 }
 
 impl IoRequirements {
     fn new(latency: Latency, handle: usize) -> Self {
-        Self {
-            latency_req: latency,
-            _io_handle: handle,
-        }
+        Self { latency_req: latency, _io_handle: handle }
     }
 }
 
@@ -585,10 +579,7 @@ impl Debug for RingIoStats {
             .field("file_writes", &self.file_writes)
             .field("file_bytes_written", &self.file_bytes_written)
             .field("file_buffered_writes", &self.file_buffered_writes)
-            .field(
-                "file_buffered_bytes_written",
-                &self.file_buffered_bytes_written,
-            )
+            .field("file_buffered_bytes_written", &self.file_buffered_bytes_written)
             .finish_non_exhaustive()
     }
 }
@@ -717,19 +708,12 @@ pub struct IoStats {
 
 impl IoStats {
     fn new(main_ring: RingIoStats, latency_ring: RingIoStats, poll_ring: RingIoStats) -> IoStats {
-        IoStats {
-            main_ring,
-            latency_ring,
-            poll_ring,
-        }
+        IoStats { main_ring, latency_ring, poll_ring }
     }
 
     /// Combine stats from all rings
     pub fn all_rings(&self) -> RingIoStats {
-        [&self.main_ring, &self.latency_ring, &self.poll_ring]
-            .iter()
-            .copied()
-            .sum()
+        [&self.main_ring, &self.latency_ring, &self.poll_ring].iter().copied().sum()
     }
 }
 
@@ -797,10 +781,7 @@ pub(crate) mod test_utils {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
 
-        TestDirectory {
-            path: dir,
-            kind: TestDirectoryKind::PollMedia,
-        }
+        TestDirectory { path: dir, kind: TestDirectoryKind::PollMedia }
     }
 
     pub(crate) fn make_tmp_test_directory(test_name: &str) -> TestDirectory {

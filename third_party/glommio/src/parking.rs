@@ -44,9 +44,7 @@ impl Parker {
     pub(crate) fn new() -> Parker {
         // Ensure `Reactor` is initialized now to prevent it from being initialized in
         // `Drop`.
-        Parker {
-            inner: Rc::new(Inner {}),
-        }
+        Parker { inner: Rc::new(Inner {}) }
     }
 
     /// Blocks until notified and then goes back into sleeping state.

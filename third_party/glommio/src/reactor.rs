@@ -50,11 +50,7 @@ struct SharedChannels {
 
 impl SharedChannels {
     fn new() -> SharedChannels {
-        SharedChannels {
-            id: 0,
-            connection_wakers: Vec::new(),
-            wakers_map: BTreeMap::new(),
-        }
+        SharedChannels { id: 0, connection_wakers: Vec::new(), wakers_map: BTreeMap::new() }
     }
 
     fn process_shared_channels(&mut self) -> usize {
@@ -91,11 +87,7 @@ struct Timers {
 
 impl Timers {
     fn new() -> Timers {
-        Timers {
-            timer_id: 0,
-            timers_by_id: AHashMap::new(),
-            timers: BTreeMap::new(),
-        }
+        Timers { timer_id: 0, timers_by_id: AHashMap::new(), timers: BTreeMap::new() }
     }
 
     fn new_id(&mut self) -> u64 {
@@ -133,11 +125,7 @@ impl Timers {
         }
 
         // Calculate the duration until the next event.
-        let next = self
-            .timers
-            .keys()
-            .next()
-            .map(|(when, _)| when.saturating_duration_since(now));
+        let next = self.timers.keys().next().map(|(when, _)| when.saturating_duration_since(now));
         (next, woke)
     }
 }
@@ -289,9 +277,7 @@ impl Reactor {
         let mut channels = self.shared_channels.borrow_mut();
         let id = channels.id;
         channels.id += 1;
-        let ret = channels
-            .wakers_map
-            .insert(id, (Default::default(), Some(test_function)));
+        let ret = channels.wakers_map.insert(id, (Default::default(), Some(test_function)));
         assert!(ret.is_none());
         id
     }
@@ -308,10 +294,7 @@ impl Reactor {
 
     pub(crate) fn add_shared_channel_waker(&self, id: u64, waker: Waker) {
         let mut channels = self.shared_channels.borrow_mut();
-        let map = channels
-            .wakers_map
-            .entry(id)
-            .or_insert_with(|| (SmallVec::new(), None));
+        let map = channels.wakers_map.entry(id).or_insert_with(|| (SmallVec::new(), None));
 
         map.0.push(waker);
     }
@@ -370,11 +353,8 @@ impl Reactor {
             latency: None,
         };
 
-        let source = self.new_source(
-            fd_out,
-            SourceType::CopyFileRange(fd_in, off_in, len),
-            Some(stats),
-        );
+        let source =
+            self.new_source(fd_out, SourceType::CopyFileRange(fd_in, off_in, len), Some(stats));
         let waiter = self.sys.copy_file_range(&source, off_out);
         async move {
             waiter.await;
@@ -435,8 +415,7 @@ impl Reactor {
 
     pub(crate) fn poll_write_ready(&self, fd: RawFd) -> Source {
         let source = self.new_source(fd, SourceType::PollAdd, None);
-        self.sys
-            .poll_ready(&source, common_flags() | PollFlags::POLLOUT);
+        self.sys.poll_ready(&source, common_flags() | PollFlags::POLLOUT);
         source
     }
 
@@ -462,10 +441,7 @@ impl Reactor {
         addr: impl nix::sys::socket::SockaddrLike,
         timeout: Option<Duration>,
     ) -> io::Result<Source> {
-        let iov = libc::iovec {
-            iov_base: buf.as_ptr() as *mut libc::c_void,
-            iov_len: 1,
-        };
+        let iov = libc::iovec { iov_base: buf.as_ptr() as *mut libc::c_void, iov_len: 1 };
         // Note that the iov and addresses we have above are stack addresses. We will
         // leave it blank and the `io_uring` callee will fill that up
         let hdr = unsafe { std::mem::zeroed::<libc::msghdr>() };
@@ -489,10 +465,7 @@ impl Reactor {
         timeout: Option<Duration>,
     ) -> io::Result<Source> {
         let hdr = unsafe { std::mem::zeroed::<libc::msghdr>() };
-        let iov = libc::iovec {
-            iov_base: std::ptr::null_mut(),
-            iov_len: 0,
-        };
+        let iov = libc::iovec { iov_base: std::ptr::null_mut(), iov_len: 0 };
         let source = self.new_source(
             fd,
             SourceType::SockRecvMsg(
@@ -555,13 +528,9 @@ impl Reactor {
             }),
             latency: if self.record_io_latencies {
                 Some(|pre_lat, io_lat, post_lat, stats| {
-                    stats
-                        .pre_reactor_io_scheduler_latency_us
-                        .add(pre_lat.as_micros() as f64);
+                    stats.pre_reactor_io_scheduler_latency_us.add(pre_lat.as_micros() as f64);
                     stats.io_latency_us.add(io_lat.as_micros() as f64);
-                    stats
-                        .post_reactor_io_scheduler_latency_us
-                        .add(post_lat.as_micros() as f64)
+                    stats.post_reactor_io_scheduler_latency_us.add(post_lat.as_micros() as f64)
                 })
             } else {
                 None
@@ -602,13 +571,9 @@ impl Reactor {
             reused: None,
             latency: if self.record_io_latencies {
                 Some(|pre_lat, io_lat, post_lat, stats| {
-                    stats
-                        .pre_reactor_io_scheduler_latency_us
-                        .add(pre_lat.as_micros() as f64);
+                    stats.pre_reactor_io_scheduler_latency_us.add(pre_lat.as_micros() as f64);
                     stats.io_latency_us.add(io_lat.as_micros() as f64);
-                    stats
-                        .post_reactor_io_scheduler_latency_us
-                        .add(post_lat.as_micros() as f64)
+                    stats.post_reactor_io_scheduler_latency_us.add(post_lat.as_micros() as f64)
                 })
             } else {
                 None
@@ -745,11 +710,8 @@ impl Reactor {
             statx_buf.assume_init()
         };
 
-        let source = self.new_source(
-            raw,
-            SourceType::Statx(path, Box::new(RefCell::new(statx_buf))),
-            None,
-        );
+        let source =
+            self.new_source(raw, SourceType::Statx(path, Box::new(RefCell::new(statx_buf))), None);
         self.sys.statx(&source);
         source
     }
@@ -870,10 +832,7 @@ impl Reactor {
         let (next_timer, woke) = self.process_external_events();
 
         // Block on I/O events.
-        match self
-            .sys
-            .wait(timeout, next_timer, woke, || self.process_shared_channels())
-        {
+        match self.sys.wait(timeout, next_timer, woke, || self.process_shared_channels()) {
             // Don't wait for the next loop to process timers or shared channels
             Ok(true) => {
                 self.process_external_events();

@@ -62,10 +62,7 @@ impl<T: Send> Senders<T> {
                 } else {
                     format!("Shard {idx} is invalid in the channel mesh")
                 };
-                Err(GlommioError::IoError(Error::new(
-                    ErrorKind::InvalidInput,
-                    msg,
-                )))
+                Err(GlommioError::IoError(Error::new(ErrorKind::InvalidInput, msg)))
             }
         }
     }
@@ -167,18 +164,11 @@ struct Peer {
 
 impl Peer {
     fn new(sender: Option<SharedSender<bool>>, role: Role) -> Self {
-        Self {
-            executor_id: crate::executor().id(),
-            notifier: sender,
-            role,
-        }
+        Self { executor_id: crate::executor().id(), notifier: sender, role }
     }
 }
 
-type SharedChannel<T> = (
-    Cell<Option<SharedSender<T>>>,
-    Cell<Option<SharedReceiver<T>>>,
-);
+type SharedChannel<T> = (Cell<Option<SharedSender<T>>>, Cell<Option<SharedReceiver<T>>>);
 
 type SharedChannels<T> = Vec<Vec<SharedChannel<T>>>;
 
@@ -273,10 +263,7 @@ impl<T: Send, A: MeshAdapter> Clone for MeshBuilder<T, A> {
 
 impl<T: Send, A: MeshAdapter> Debug for MeshBuilder<T, A> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        f.write_fmt(format_args!(
-            "MeshBuilder {{ nr_peers: {} }}",
-            self.nr_peers
-        ))
+        f.write_fmt(format_args!("MeshBuilder {{ nr_peers: {} }}", self.nr_peers))
     }
 }
 
@@ -322,11 +309,7 @@ impl<T: 'static + Send, A: MeshAdapter> MeshBuilder<T, A> {
 
     fn placeholder(nr_peers: usize) -> SharedChannels<T> {
         (0..nr_peers)
-            .map(|_| {
-                (0..nr_peers)
-                    .map(|_| (Cell::new(None), Cell::new(None)))
-                    .collect()
-            })
+            .map(|_| (0..nr_peers).map(|_| (Cell::new(None), Cell::new(None))).collect())
             .collect()
     }
 
@@ -358,10 +341,8 @@ impl<T: 'static + Send, A: MeshAdapter> MeshBuilder<T, A> {
                 }
             }
 
-            let peers: Vec<_> = peers
-                .iter_mut()
-                .filter_map(|notifier| notifier.notifier.take())
-                .collect();
+            let peers: Vec<_> =
+                peers.iter_mut().filter_map(|notifier| notifier.notifier.take()).collect();
 
             Ok(RegisterResult::NotificationSenders(peers))
         } else {
@@ -385,28 +366,15 @@ impl<T: 'static + Send, A: MeshAdapter> MeshBuilder<T, A> {
 
         let (peer_id, role_id) = {
             let peers = self.peers.read().unwrap();
-            let peer_id = peers
-                .binary_search_by(|n| n.executor_id.cmp(&crate::executor().id()))
-                .unwrap();
-            let role_id = peers
-                .iter()
-                .take(peer_id)
-                .filter(|r| r.role.eq(&role))
-                .count();
+            let peer_id =
+                peers.binary_search_by(|n| n.executor_id.cmp(&crate::executor().id())).unwrap();
+            let role_id = peers.iter().take(peer_id).filter(|r| r.role.eq(&role)).count();
             (peer_id, role_id)
         };
 
-        let producer_id = if role.is_producer() {
-            Some(role_id)
-        } else {
-            None
-        };
+        let producer_id = if role.is_producer() { Some(role_id) } else { None };
 
-        let consumer_id = if role.is_consumer() {
-            Some(role_id)
-        } else {
-            None
-        };
+        let consumer_id = if role.is_consumer() { Some(role_id) } else { None };
 
         let mut senders = Vec::with_capacity(self.nr_peers);
         let mut receivers = Vec::with_capacity(self.nr_peers);
@@ -438,16 +406,8 @@ impl<T: 'static + Send, A: MeshAdapter> MeshBuilder<T, A> {
         }
 
         Ok((
-            Senders {
-                peer_id,
-                producer_id,
-                senders,
-            },
-            Receivers {
-                peer_id,
-                consumer_id,
-                receivers,
-            },
+            Senders { peer_id, producer_id, senders },
+            Receivers { peer_id, consumer_id, receivers },
         ))
     }
 }

@@ -182,9 +182,7 @@ fn remove_from_the_waiting_queue<T>(node: Pin<&mut WaiterNode>, state: &mut Stat
         },
     };
 
-    cursor
-        .remove()
-        .expect("Future has to be queue into the waiting queue");
+    cursor.remove().expect("Future has to be queue into the waiting queue");
 }
 
 impl<'a, T, F> Drop for Waiter<'a, T, F> {
@@ -199,10 +197,9 @@ impl<'a, T, F> Drop for Waiter<'a, T, F> {
 
             let mut state = self.channel.state.borrow_mut();
             let waiters = match kind {
-                WaiterKind::Sender => state
-                    .send_waiters
-                    .as_mut()
-                    .expect("Waiting queue of senders can not be empty"),
+                WaiterKind::Sender => {
+                    state.send_waiters.as_mut().expect("Waiting queue of senders can not be empty")
+                }
                 WaiterKind::Receiver => state
                     .recv_waiters
                     .as_mut()
@@ -211,9 +208,7 @@ impl<'a, T, F> Drop for Waiter<'a, T, F> {
 
             let mut cursor =
                 unsafe { waiters.cursor_mut_from_ptr(pinned_node.get_unchecked_mut()) };
-            cursor
-                .remove()
-                .expect("Future has to be linked into the waiting queue");
+            cursor.remove().expect("Future has to be linked into the waiting queue");
         }
     }
 }
@@ -248,10 +243,7 @@ struct WaiterAdapter {
 }
 
 impl WaiterAdapter {
-    pub const NEW: Self = WaiterAdapter {
-        pointers_ops: WaiterPointerOps,
-        link_ops: LinkOps,
-    };
+    pub const NEW: Self = WaiterAdapter { pointers_ops: WaiterPointerOps, link_ops: LinkOps };
 }
 
 unsafe impl Adapter for WaiterAdapter {
@@ -360,9 +352,7 @@ struct LocalChannel<T> {
 
 impl<T> Clone for LocalChannel<T> {
     fn clone(&self) -> Self {
-        Self {
-            state: self.state.clone(),
-        }
+        Self { state: self.state.clone() }
     }
 }
 
@@ -370,23 +360,11 @@ impl<T> Drop for LocalChannel<T> {
     fn drop(&mut self) {
         assert!(
             self.state.borrow().recv_waiters.is_none()
-                || self
-                    .state
-                    .borrow()
-                    .recv_waiters
-                    .as_ref()
-                    .unwrap()
-                    .is_empty()
+                || self.state.borrow().recv_waiters.as_ref().unwrap().is_empty()
         );
         assert!(
             self.state.borrow().send_waiters.is_none()
-                || self
-                    .state
-                    .borrow()
-                    .send_waiters
-                    .as_ref()
-                    .unwrap()
-                    .is_empty()
+                || self.state.borrow().send_waiters.as_ref().unwrap().is_empty()
         );
     }
 }
@@ -409,9 +387,7 @@ impl<T> LocalChannel<T> {
         };
 
         (
-            LocalSender {
-                channel: channel.clone(),
-            },
+            LocalSender { channel: channel.clone() },
             LocalReceiver {
                 channel,
                 _node: WaiterNode {

@@ -69,12 +69,7 @@ impl<T: Send + 'static, H: Handler<T> + 'static> Sharded<T, H> {
             forward_tasks.push(consumer.detach());
         }
 
-        Ok(Self {
-            shard,
-            consumers: Vec::new(),
-            forward_tasks,
-            closed: false,
-        })
+        Ok(Self { shard, consumers: Vec::new(), forward_tasks, closed: false })
     }
 
     /// Returns the total number of shards

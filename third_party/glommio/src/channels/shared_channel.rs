@@ -149,12 +149,8 @@ impl<T: BufferHalf + Clone> Future for Connector<T> {
 pub fn new_bounded<T: Send + Sized>(size: usize) -> (SharedSender<T>, SharedReceiver<T>) {
     let (producer, consumer) = make(size);
     (
-        SharedSender {
-            state: Some(Rc::new(SenderState { buffer: producer })),
-        },
-        SharedReceiver {
-            state: Some(Rc::new(ReceiverState { buffer: consumer })),
-        },
+        SharedSender { state: Some(Rc::new(SenderState { buffer: producer })) },
+        SharedReceiver { state: Some(Rc::new(ReceiverState { buffer: consumer })) },
     )
 }
 
@@ -178,12 +174,7 @@ impl<T: 'static + Send + Sized> SharedSender<T> {
         let reactor = Rc::downgrade(&reactor);
         let peer = Connector::new(state.buffer.clone(), reactor.clone());
         let notifier = peer.await;
-        ConnectedSender {
-            id,
-            state,
-            reactor,
-            notifier,
-        }
+        ConnectedSender { id, state, reactor, notifier }
     }
 }
 
@@ -343,12 +334,7 @@ impl<T: 'static + Send + Sized> SharedReceiver<T> {
         let reactor = Rc::downgrade(&reactor);
         let peer = Connector::new(state.buffer.clone(), reactor.clone());
         let notifier = peer.await;
-        ConnectedReceiver {
-            id,
-            state,
-            reactor,
-            notifier,
-        }
+        ConnectedReceiver { id, state, reactor, notifier }
     }
 }
 
@@ -973,10 +959,8 @@ mod test {
                     });
                     #[allow(clippy::await_holding_lock)]
                     let t2 = crate::executor().spawn_local(async move {
-                        let mut lck = cv_mtx_2
-                            .0
-                            .wait_while(cv_mtx_2.1.lock().unwrap(), |l| *l < 1)
-                            .unwrap();
+                        let mut lck =
+                            cv_mtx_2.0.wait_while(cv_mtx_2.1.lock().unwrap(), |l| *l < 1).unwrap();
                         assert!(s2.send(-1).await.is_err());
                         *lck = 2;
                         cv_mtx_2.0.notify_all();
@@ -991,10 +975,8 @@ mod test {
             .spawn(move || async move {
                 let receiver = receiver.connect().await;
                 {
-                    let _lck = cv_mtx_3
-                        .0
-                        .wait_while(cv_mtx_3.1.lock().unwrap(), |l| *l < 2)
-                        .unwrap();
+                    let _lck =
+                        cv_mtx_3.0.wait_while(cv_mtx_3.1.lock().unwrap(), |l| *l < 2).unwrap();
                 };
                 while let Some(v) = receiver.recv().await {
                     assert!(0 <= v);

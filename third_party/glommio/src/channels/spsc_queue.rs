@@ -89,9 +89,7 @@ pub struct Consumer<T> {
 
 impl<T> Clone for Consumer<T> {
     fn clone(&self) -> Self {
-        Consumer {
-            buffer: self.buffer.clone(),
-        }
+        Consumer { buffer: self.buffer.clone() }
     }
 }
 
@@ -102,9 +100,7 @@ pub struct Producer<T> {
 
 impl<T> Clone for Producer<T> {
     fn clone(&self) -> Self {
-        Producer {
-            buffer: self.buffer.clone(),
-        }
+        Producer { buffer: self.buffer.clone() }
     }
 }
 
@@ -260,12 +256,7 @@ fn inner_make<T>(capacity: usize, initial_value: usize) -> (Producer<T>, Consume
         },
         _marker: PhantomData,
     });
-    (
-        Producer {
-            buffer: buf.clone(),
-        },
-        Consumer { buffer: buf },
-    )
+    (Producer { buffer: buf.clone() }, Consumer { buffer: buf })
 }
 
 fn allocate_buffer<T>(capacity: usize) -> *mut Slot<T> {

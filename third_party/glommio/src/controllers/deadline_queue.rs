@@ -440,13 +440,7 @@ impl<T: 'static> DeadlineQueue<T> {
         .unwrap()
         .detach();
 
-        DeadlineQueue {
-            tq,
-            sender,
-            responder,
-            _handle: handle,
-            queue,
-        }
+        DeadlineQueue { tq, sender, responder, _handle: handle, queue }
     }
 
     /// Pushes a new [`DeadlineSource`] into this queue
@@ -623,10 +617,7 @@ mod test {
     #[test]
     fn deadline_queue_behaves_well_with_zero_total_units() {
         test_executor!(async move {
-            let queue = Rc::new(DeadlineQueue::<usize>::new(
-                "example",
-                Duration::from_millis(1),
-            ));
+            let queue = Rc::new(DeadlineQueue::<usize>::new("example", Duration::from_millis(1)));
             let test = DeadlineSourceTest::new(Duration::from_secs(1_u64), 0);
             let res = queue.push_work(test).await.unwrap();
             assert_eq!(res, 0);
@@ -636,10 +627,7 @@ mod test {
     #[test]
     fn deadline_queue_successfully_drops_item_when_done() {
         test_executor!(async move {
-            let queue = Rc::new(DeadlineQueue::<usize>::new(
-                "example",
-                Duration::from_millis(1),
-            ));
+            let queue = Rc::new(DeadlineQueue::<usize>::new("example", Duration::from_millis(1)));
             let test = DeadlineSourceTest::new(Duration::from_secs(1_u64), 0);
             let drop_happens = test.drop_guarantee.clone();
             let res = queue.push_work(test).await.unwrap();
@@ -651,10 +639,7 @@ mod test {
     #[test]
     fn deadline_queue_behaves_well_if_we_process_too_much() {
         test_executor!(async move {
-            let queue = Rc::new(DeadlineQueue::<usize>::new(
-                "example",
-                Duration::from_millis(1),
-            ));
+            let queue = Rc::new(DeadlineQueue::<usize>::new("example", Duration::from_millis(1)));
             let test = DeadlineSourceTest::new(Duration::from_secs(1_u64), 1000);
             let tq = crate::spawn_local(enclose! { (queue, test) async move {
                 let res = queue.push_work(test).await.unwrap();
@@ -673,10 +658,7 @@ mod test {
     #[test]
     fn deadline_queue_shares_increase_if_we_dont_process() {
         test_executor!(async move {
-            let queue = Rc::new(DeadlineQueue::<usize>::new(
-                "example",
-                Duration::from_millis(1),
-            ));
+            let queue = Rc::new(DeadlineQueue::<usize>::new("example", Duration::from_millis(1)));
             let test = DeadlineSourceTest::new(Duration::from_secs(1_u64), 1000);
             let tq = crate::spawn_local(enclose! { (queue, test) async move {
                 let res = queue.push_work(test).await.unwrap();
@@ -693,10 +675,7 @@ mod test {
     #[test]
     fn deadline_queue_shares_ok_if_we_process_smoothly() {
         test_executor!(async move {
-            let queue = Rc::new(DeadlineQueue::<usize>::new(
-                "example",
-                Duration::from_millis(10),
-            ));
+            let queue = Rc::new(DeadlineQueue::<usize>::new("example", Duration::from_millis(10)));
             let test = DeadlineSourceTest::new(Duration::from_secs(1_u64), 1000);
             let tq = crate::spawn_local(enclose! { (queue, test) async move {
                 let res = queue.push_work(test).await.unwrap();

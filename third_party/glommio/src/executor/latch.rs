@@ -39,11 +39,7 @@ pub(crate) enum LatchState {
 impl Latch {
     /// Create a new `Latch` with given count.
     pub fn new(count: usize) -> Self {
-        let state = if 0 < count {
-            LatchState::Pending
-        } else {
-            LatchState::Ready
-        };
+        let state = if 0 < count { LatchState::Pending } else { LatchState::Ready };
 
         let inner = LatchInner {
             count: AtomicUsize::new(count),
@@ -51,9 +47,7 @@ impl Latch {
             cv: Condvar::new(),
         };
 
-        Self {
-            inner: Arc::new(inner),
-        }
+        Self { inner: Arc::new(inner) }
     }
 
     /// If the counter's current value is greater than or equal to `n`, this
@@ -78,8 +72,7 @@ impl Latch {
     ///
     /// The method does not synchronize with other threads.
     pub fn cancel(&self) -> Result<usize, LatchState> {
-        self.update(LatchState::Canceled, |v| (v != 0).then_some(0))
-            .map_err(|_| self.wait())
+        self.update(LatchState::Canceled, |v| (v != 0).then_some(0)).map_err(|_| self.wait())
     }
 
     /// Wait for `Ready` or `Canceled`.  Synchronizes with other threads via an
@@ -121,10 +114,7 @@ impl Latch {
         };
 
         // the Mutex synchronizes, so using `Ordering::Relaxed` here
-        let res = self
-            .inner
-            .count
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, f_observe);
+        let res = self.inner.count.fetch_update(Ordering::Relaxed, Ordering::Relaxed, f_observe);
 
         if let Some(0) = new {
             self.set_state(state_if_zero);
@@ -139,10 +129,7 @@ impl Latch {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, LatchState> {
-        self.inner
-            .state
-            .lock()
-            .expect("unreachable: poisoned mutex")
+        self.inner.state.lock().expect("unreachable: poisoned mutex")
     }
 }
 

@@ -294,12 +294,7 @@ pub struct TaskQueueStats {
 
 impl TaskQueueStats {
     fn new(index: TaskQueueHandle, reciprocal_shares: u64) -> Self {
-        Self {
-            index,
-            reciprocal_shares,
-            runtime: Duration::from_nanos(0),
-            queue_selected: 0,
-        }
+        Self { index, reciprocal_shares, runtime: Duration::from_nanos(0), queue_selected: 0 }
     }
 
     /// Returns a numeric ID that uniquely identifies this Task queue
@@ -409,9 +404,7 @@ impl<T: Send + 'static> ExecutorJoinHandle<T> {
     /// See [`std::thread::JoinHandle::join()`]
     pub fn join(self) -> Result<T> {
         match self.0.join() {
-            Err(err) => Err(GlommioError::BuilderError(BuilderErrorKind::ThreadPanic(
-                err,
-            ))),
+            Err(err) => Err(GlommioError::BuilderError(BuilderErrorKind::ThreadPanic(err))),
             Ok(Err(err)) => Err(err),
             Ok(Ok(res)) => Ok(res),
         }
@@ -784,10 +777,7 @@ impl fmt::Debug for LocalExecutorPoolBuilder {
             .field("ring_depth", &self.ring_depth)
             .field("preempt_timer_duration", &self.preempt_timer_duration)
             .field("record_io_latencies", &self.record_io_latencies)
-            .field(
-                "blocking_thread_pool_placement",
-                &self.blocking_thread_pool_placement,
-            )
+            .field("blocking_thread_pool_placement", &self.blocking_thread_pool_placement)
             .finish_non_exhaustive()
     }
 }
@@ -1024,9 +1014,7 @@ pub struct PoolThreadHandles<T> {
 
 impl<T> PoolThreadHandles<T> {
     fn new() -> Self {
-        Self {
-            handles: Vec::new(),
-        }
+        Self { handles: Vec::new() }
     }
 
     fn push(&mut self, handle: JoinHandle<Result<T>>) {
@@ -1127,12 +1115,7 @@ impl LocalExecutor {
         let io_requirements = IoRequirements::new(Latency::NotImportant, 0);
         self.queues.borrow_mut().available_executors.insert(
             0,
-            TaskQueue::new(
-                Default::default(),
-                "default",
-                Shares::Static(1000),
-                io_requirements,
-            ),
+            TaskQueue::new(Default::default(), "default", Shares::Static(1000), io_requirements),
         );
     }
 
@@ -1172,10 +1155,7 @@ impl LocalExecutor {
                 blocking_thread,
             )?),
             stall_detector: RefCell::new(
-                config
-                    .detect_stalls
-                    .map(|x| StallDetector::new(id, x))
-                    .transpose()?,
+                config.detect_stalls.map(|x| StallDetector::new(id, x)).transpose()?,
             ),
         })
     }
@@ -1193,11 +1173,7 @@ impl LocalExecutor {
         &self,
         handler: Option<Box<dyn stall::StallDetectionHandler + 'static>>,
     ) -> Result<()> {
-        self.stall_detector.replace(
-            handler
-                .map(|x| StallDetector::new(self.id, x))
-                .transpose()?,
-        );
+        self.stall_detector.replace(handler.map(|x| StallDetector::new(self.id, x)).transpose()?);
         Ok(())
     }
 
@@ -1228,10 +1204,7 @@ impl LocalExecutor {
         let io_requirements = IoRequirements::new(latency, index);
         let tq = TaskQueue::new(TaskQueueHandle { index }, name, shares, io_requirements);
 
-        self.queues
-            .borrow_mut()
-            .available_executors
-            .insert(index, tq);
+        self.queues.borrow_mut().available_executors.insert(index, tq);
         TaskQueueHandle { index }
     }
 
@@ -1255,22 +1228,11 @@ impl LocalExecutor {
     }
 
     fn get_queue(&self, handle: &TaskQueueHandle) -> Option<Rc<RefCell<TaskQueue>>> {
-        self.queues
-            .borrow()
-            .available_executors
-            .get(&handle.index)
-            .cloned()
+        self.queues.borrow().available_executors.get(&handle.index).cloned()
     }
 
     fn current_task_queue(&self) -> TaskQueueHandle {
-        self.queues
-            .borrow()
-            .active_executing
-            .as_ref()
-            .unwrap()
-            .borrow()
-            .stats
-            .index
+        self.queues.borrow().active_executing.as_ref().unwrap().borrow().stats.index
     }
 
     fn mark_me_for_yield(&self) {
@@ -1297,9 +1259,8 @@ impl LocalExecutor {
     where
         F: Future<Output = T>,
     {
-        let tq = self
-            .get_queue(&handle)
-            .ok_or_else(|| GlommioError::queue_not_found(handle.index))?;
+        let tq =
+            self.get_queue(&handle).ok_or_else(|| GlommioError::queue_not_found(handle.index))?;
         let ex = tq.borrow().ex.clone();
         let id = self.id;
 
@@ -1353,8 +1314,7 @@ impl LocalExecutor {
             let now = Instant::now();
             let mut queue_ref = queue.borrow_mut();
             queue_ref.prepare_to_run(now);
-            self.reactor
-                .inform_io_requirements(queue_ref.io_requirements);
+            self.reactor.inform_io_requirements(queue_ref.io_requirements);
             now
         };
 
@@ -1420,11 +1380,8 @@ impl LocalExecutor {
         // Compute the smallest vruntime out of all the active task queues
         // This value is used to set the vruntime of deactivated task queues when they
         // are woken up.
-        tq.default_vruntime = tq
-            .active_executors
-            .peek()
-            .map(|x| x.borrow().vruntime)
-            .unwrap_or(vruntime);
+        tq.default_vruntime =
+            tq.active_executors.peek().map(|x| x.borrow().vruntime).unwrap_or(vruntime);
 
         true
     }
@@ -1454,10 +1411,7 @@ impl LocalExecutor {
 
             let spin_before_park = self.spin_before_park().unwrap_or_default();
 
-            let future = this
-                .spawn_into(future, TaskQueueHandle::default())
-                .unwrap()
-                .detach();
+            let future = this.spawn_into(future, TaskQueueHandle::default()).unwrap().detach();
             pin!(future);
 
             let mut pre_time = Instant::now();
@@ -1511,19 +1465,13 @@ impl LocalExecutor {
 
         #[cfg(not(feature = "native-tls"))]
         {
-            assert!(
-                !LOCAL_EX.is_set(),
-                "There is already an LocalExecutor running on this thread"
-            );
+            assert!(!LOCAL_EX.is_set(), "There is already an LocalExecutor running on this thread");
             LOCAL_EX.set(self, || run(self))
         }
 
         #[cfg(feature = "native-tls")]
         unsafe {
-            assert!(
-                LOCAL_EX.is_null(),
-                "There is already an LocalExecutor running on this thread"
-            );
+            assert!(LOCAL_EX.is_null(), "There is already an LocalExecutor running on this thread");
 
             defer!(LOCAL_EX = std::ptr::null());
             LOCAL_EX = self as *const Self;
@@ -1553,9 +1501,7 @@ impl LocalExecutor {
 /// ```
 impl Default for LocalExecutor {
     fn default() -> Self {
-        LocalExecutorBuilder::new(Placement::Unbound)
-            .make()
-            .unwrap()
+        LocalExecutorBuilder::new(Placement::Unbound).make().unwrap()
     }
 }
 
@@ -2111,12 +2057,7 @@ impl ExecutorProxy {
         return LOCAL_EX.with(|local_ex| local_ex.need_preempt());
 
         #[cfg(feature = "native-tls")]
-        return unsafe {
-            LOCAL_EX
-                .as_ref()
-                .map(|ex| ex.need_preempt())
-                .unwrap_or_default()
-        };
+        return unsafe { LOCAL_EX.as_ref().map(|ex| ex.need_preempt()).unwrap_or_default() };
     }
 
     /// Conditionally yields the current task queue. The scheduler may then
@@ -2241,10 +2182,7 @@ impl ExecutorProxy {
 
         #[cfg(feature = "native-tls")]
         return unsafe {
-            LOCAL_EX
-                .as_ref()
-                .expect("this thread doesn't have a LocalExecutor running")
-                .id()
+            LOCAL_EX.as_ref().expect("this thread doesn't have a LocalExecutor running").id()
         };
     }
 
@@ -2746,9 +2684,7 @@ impl ExecutorProxy {
     ) -> Result<ScopedTask<'a, T>> {
         #[cfg(not(feature = "native-tls"))]
         return LOCAL_EX.with(|local_ex| {
-            local_ex
-                .spawn_into(future, handle)
-                .map(|x| ScopedTask::<'a, T>(x, PhantomData))
+            local_ex.spawn_into(future, handle).map(|x| ScopedTask::<'a, T>(x, PhantomData))
         });
 
         #[cfg(feature = "native-tls")]
@@ -2876,10 +2812,7 @@ mod test {
     fn create_fail_to_bind() {
         // If you have a system with 4 billion CPUs let me know and I will
         // update this test.
-        if LocalExecutorBuilder::new(Placement::Fixed(usize::MAX))
-            .make()
-            .is_ok()
-        {
+        if LocalExecutorBuilder::new(Placement::Fixed(usize::MAX)).make().is_ok() {
             unreachable!("Should have failed");
         }
     }
@@ -3387,9 +3320,7 @@ mod test {
 
     impl DynamicSharesTest {
         fn new() -> Rc<Self> {
-            Rc::new(Self {
-                shares: Cell::new(0),
-            })
+            Rc::new(Self { shares: Cell::new(0) })
         }
         fn tick(&self, millis: u64) {
             if millis < 1000 {
@@ -3685,11 +3616,7 @@ mod test {
 
         assert_eq!(nr_cpus, handles.handles().iter().count());
 
-        let mut fut_output = handles
-            .join_all()
-            .into_iter()
-            .map(Result::unwrap)
-            .collect::<Vec<_>>();
+        let mut fut_output = handles.join_all().into_iter().map(Result::unwrap).collect::<Vec<_>>();
 
         fut_output.sort_unstable();
 
@@ -3740,30 +3667,20 @@ mod test {
 
                             let pid = nix::unistd::Pid::from_raw(0);
                             let cpu = nix::sched::sched_getaffinity(pid).unwrap();
-                            cpus.lock()
-                                .unwrap()
-                                .entry(cpu)
-                                .and_modify(|e| *e += 1)
-                                .or_insert(1);
+                            cpus.lock().unwrap().entry(cpu).and_modify(|e| *e += 1).or_insert(1);
                         }
                     })
                     .unwrap();
 
                 assert_eq!(nr_execs, handles.handles().len());
-                handles
-                    .join_all()
-                    .into_iter()
-                    .for_each(|r| assert!(r.is_ok()));
+                handles.join_all().into_iter().for_each(|r| assert!(r.is_ok()));
 
                 assert_eq!(nr_execs, ids.lock().unwrap().len());
                 ids.lock().unwrap().values().for_each(|v| assert_eq!(*v, 1));
 
                 if cpu_hard_bind {
                     assert_eq!(nr_execs, cpus.lock().unwrap().len());
-                    cpus.lock()
-                        .unwrap()
-                        .values()
-                        .for_each(|v| assert_eq!(*v, nn));
+                    cpus.lock().unwrap().values().for_each(|v| assert_eq!(*v, nn));
                 }
             }
         }
@@ -3780,15 +3697,9 @@ mod test {
                 (false, PoolPlacement::Unbound(cpu_set.len())),
                 (false, PoolPlacement::Fenced(cpu_set.len(), cpu_set.clone())),
                 (true, PoolPlacement::MaxSpread(cpu_set.len(), None)),
-                (
-                    true,
-                    PoolPlacement::MaxSpread(cpu_set.len(), Some(cpu_set.clone())),
-                ),
+                (true, PoolPlacement::MaxSpread(cpu_set.len(), Some(cpu_set.clone()))),
                 (true, PoolPlacement::MaxPack(cpu_set.len(), None)),
-                (
-                    true,
-                    PoolPlacement::MaxPack(cpu_set.len(), Some(cpu_set.clone())),
-                ),
+                (true, PoolPlacement::MaxPack(cpu_set.len(), Some(cpu_set.clone()))),
             ];
 
             for (_shard_limited, p) in placements.drain(..) {
@@ -3803,20 +3714,11 @@ mod test {
         {
             let mut placements = vec![
                 (false, PoolPlacement::Unbound(1 + cpu_set.len())),
-                (
-                    false,
-                    PoolPlacement::Fenced(1 + cpu_set.len(), cpu_set.clone()),
-                ),
+                (false, PoolPlacement::Fenced(1 + cpu_set.len(), cpu_set.clone())),
                 (true, PoolPlacement::MaxSpread(1 + cpu_set.len(), None)),
-                (
-                    true,
-                    PoolPlacement::MaxSpread(1 + cpu_set.len(), Some(cpu_set.clone())),
-                ),
+                (true, PoolPlacement::MaxSpread(1 + cpu_set.len(), Some(cpu_set.clone()))),
                 (true, PoolPlacement::MaxPack(1 + cpu_set.len(), None)),
-                (
-                    true,
-                    PoolPlacement::MaxPack(1 + cpu_set.len(), Some(cpu_set)),
-                ),
+                (true, PoolPlacement::MaxPack(1 + cpu_set.len(), Some(cpu_set))),
             ];
 
             for (shard_limited, p) in placements.drain(..) {

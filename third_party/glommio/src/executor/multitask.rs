@@ -97,9 +97,7 @@ struct LocalQueue {
 
 impl LocalQueue {
     fn new() -> Self {
-        LocalQueue {
-            queue: RefCell::new(VecDeque::new()),
-        }
+        LocalQueue { queue: RefCell::new(VecDeque::new()) }
     }
 
     pub(crate) fn push(&self, runnable: Runnable) {
@@ -127,10 +125,7 @@ impl RefUnwindSafe for LocalExecutor {}
 impl LocalExecutor {
     /// Creates a new single-threaded executor.
     pub(crate) fn new() -> LocalExecutor {
-        LocalExecutor {
-            local_queue: LocalQueue::new(),
-            _marker: PhantomData,
-        }
+        LocalExecutor { local_queue: LocalQueue::new(), _marker: PhantomData }
     }
 
     /// Spawns a thread-local future onto this executor.

@@ -149,8 +149,7 @@ impl StallDetector {
                 }
 
                 backtrace::trace_unsynchronized(|frame| {
-                    tx.try_send(backtrace::BacktraceFrame::from(frame.clone()))
-                        .is_ok()
+                    tx.try_send(backtrace::BacktraceFrame::from(frame.clone())).is_ok()
                 });
             })?;
             Ok(signal_id)
@@ -182,18 +181,16 @@ impl StallDetector {
         start: Instant,
         max_expected_runtime: Duration,
     ) -> Option<StallDetectorGuard<'_>> {
-        self.stall_handler
-            .threshold(queue_handle, max_expected_runtime)
-            .map(|threshold| {
-                StallDetectorGuard::new(
-                    self,
-                    queue_handle,
-                    queue_name,
-                    start,
-                    max_expected_runtime.saturating_add(threshold),
-                )
-                .expect("Unable to create StallDetectorGuard, giving up")
-            })
+        self.stall_handler.threshold(queue_handle, max_expected_runtime).map(|threshold| {
+            StallDetectorGuard::new(
+                self,
+                queue_handle,
+                queue_name,
+                start,
+                max_expected_runtime.saturating_add(threshold),
+            )
+            .expect("Unable to create StallDetectorGuard, giving up")
+        })
     }
 
     pub(crate) fn arm(&self, threshold: Duration) -> nix::Result<()> {
@@ -243,16 +240,8 @@ impl<'detector> StallDetectorGuard<'detector> {
         start: Instant,
         threshold: Duration,
     ) -> nix::Result<Self> {
-        detector
-            .arm(threshold)
-            .expect("Unable to arm stall detector, giving up");
-        Ok(Self {
-            detector,
-            queue_handle,
-            queue_name,
-            start,
-            threshold,
-        })
+        detector.arm(threshold).expect("Unable to arm stall detector, giving up");
+        Ok(Self { detector, queue_handle, queue_name, start, threshold })
     }
 }
 
@@ -318,9 +307,7 @@ mod test {
     impl TestHandler {
         fn new(signal: u8) -> Self {
             TestHandler {
-                inner: Arc::new(RwLock::new(InnerTestHandler {
-                    detections: Vec::new(),
-                })),
+                inner: Arc::new(RwLock::new(InnerTestHandler { detections: Vec::new() })),
                 signal,
             }
         }
@@ -344,9 +331,7 @@ mod test {
 
         fn stall(&self, detection: StallDetection<'_>) {
             let mut inner = self.inner.write().unwrap();
-            inner.detections.push(TestStallDetection {
-                executor: detection.executor,
-            });
+            inner.detections.push(TestStallDetection { executor: detection.executor });
         }
     }
 
@@ -367,13 +352,7 @@ mod test {
 
                 exec.yield_task_queue_now().await; // yield the queue
 
-                assert!(stall_handler
-                    .inner
-                    .write()
-                    .unwrap()
-                    .detections
-                    .pop()
-                    .is_some());
+                assert!(stall_handler.inner.write().unwrap().detections.pop().is_some());
 
                 // no stall because < 50ms of un-cooperativeness
                 thread::sleep(Duration::from_millis(40));
@@ -393,13 +372,7 @@ mod test {
 
                 exec.yield_task_queue_now().await; // yield the queue
 
-                assert!(stall_handler
-                    .inner
-                    .write()
-                    .unwrap()
-                    .detections
-                    .pop()
-                    .is_some());
+                assert!(stall_handler.inner.write().unwrap().detections.pop().is_some());
 
                 // Make sure nothing else was reported
                 exec.yield_task_queue_now().await; // yield the queue
@@ -443,11 +416,8 @@ mod test {
 
     #[test]
     fn stall_detector_multiple_signals() {
-        let signals = [
-            nix::libc::SIGALRM as u8,
-            nix::libc::SIGUSR1 as u8,
-            nix::libc::SIGUSR2 as u8,
-        ];
+        let signals =
+            [nix::libc::SIGALRM as u8, nix::libc::SIGUSR1 as u8, nix::libc::SIGUSR2 as u8];
         let mut build_handlers: Vec<(TestHandler, LocalExecutorBuilder)> =
             Vec::with_capacity(signals.len());
         let mut handles = Vec::with_capacity(signals.len());

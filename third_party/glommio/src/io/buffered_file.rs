@@ -38,9 +38,7 @@ impl AsRawFd for BufferedFile {
 
 impl FromRawFd for BufferedFile {
     unsafe fn from_raw_fd(fd: RawFd) -> Self {
-        BufferedFile {
-            file: GlommioFile::from_raw_fd(fd),
-        }
+        BufferedFile { file: GlommioFile::from_raw_fd(fd) }
     }
 }
 
@@ -97,10 +95,7 @@ impl BufferedFile {
     ///
     /// [`open`]: https://doc.rust-lang.org/std/fs/struct.File.html#method.open
     pub async fn open<P: AsRef<Path>>(path: P) -> Result<BufferedFile> {
-        OpenOptions::new()
-            .read(true)
-            .buffered_open(path.as_ref())
-            .await
+        OpenOptions::new().read(true).buffered_open(path.as_ref()).await
     }
 
     pub(super) async fn open_with_options<'a>(
@@ -144,11 +139,7 @@ impl BufferedFile {
     /// ```
     pub async fn write_at(&self, buf: Vec<u8>, pos: u64) -> Result<usize> {
         let source =
-            self.file
-                .reactor
-                .upgrade()
-                .unwrap()
-                .write_buffered(self.as_raw_fd(), buf, pos);
+            self.file.reactor.upgrade().unwrap().write_buffered(self.as_raw_fd(), buf, pos);
         source.collect_rw().await.map_err(|source| {
             GlommioError::create_enhanced(
                 source,
@@ -213,10 +204,7 @@ impl BufferedFile {
     /// will be `size`. If `keep_size` is true then the existing file size
     /// is unchanged.
     pub async fn pre_allocate(&self, size: u64, keep_size: bool) -> Result<()> {
-        self.file
-            .pre_allocate(size, keep_size)
-            .await
-            .map_err(Into::into)
+        self.file.pre_allocate(size, keep_size).await.map_err(Into::into)
     }
 
     /// Truncates a file to the specified size.
@@ -303,22 +291,18 @@ mod test {
     }
 
     buffered_file_test!(file_create_close, path, _k, {
-        let new_file = BufferedFile::create(path.join("testfile"))
-            .await
-            .expect("failed to create file");
+        let new_file =
+            BufferedFile::create(path.join("testfile")).await.expect("failed to create file");
         new_file.close().await.expect("failed to close file");
         std::assert!(path.join("testfile").exists());
     });
 
     buffered_file_test!(file_open, path, _k, {
-        let new_file = BufferedFile::create(path.join("testfile"))
-            .await
-            .expect("failed to create file");
+        let new_file =
+            BufferedFile::create(path.join("testfile")).await.expect("failed to create file");
         new_file.close().await.expect("failed to close file");
 
-        let file = BufferedFile::open(path.join("testfile"))
-            .await
-            .expect("failed to open file");
+        let file = BufferedFile::open(path.join("testfile")).await.expect("failed to open file");
         file.close().await.expect("failed to close file");
 
         std::assert!(path.join("testfile").exists());
@@ -329,9 +313,7 @@ mod test {
     });
 
     buffered_file_test!(file_open_nonexistent, path, _k, {
-        BufferedFile::open(path.join("testfile"))
-            .await
-            .expect_err("opened nonexistent file");
+        BufferedFile::open(path.join("testfile")).await.expect_err("opened nonexistent file");
         std::assert!(!path.join("testfile").exists());
     });
 
@@ -391,10 +373,7 @@ mod test {
         assert_eq!(stat.allocated_file_size, cluster_size.into());
         assert_eq!(stat.fs_cluster_size, cluster_size);
 
-        let rb = reader
-            .read_at(0, cluster_size.try_into().unwrap())
-            .await
-            .unwrap();
+        let rb = reader.read_at(0, cluster_size.try_into().unwrap()).await.unwrap();
         assert_eq!(rb.len(), cluster_size.try_into().unwrap());
         for i in rb.iter() {
             assert_eq!(*i, 0);
@@ -404,10 +383,7 @@ mod test {
         assert_eq!(rb.len(), 7);
         check_contents!(*rb, 7);
 
-        let r = writer
-            .write_at((513..900).map(|i| i as u8).collect(), 513)
-            .await
-            .unwrap();
+        let r = writer.write_at((513..900).map(|i| i as u8).collect(), 513).await.unwrap();
         assert_eq!(r, 387);
         let stat = reader.stat().await.unwrap();
         // File size is unchanged.
@@ -431,16 +407,10 @@ mod test {
 
         // Make sure the other unallocated extent returns 0s.
         let rb = reader
-            .read_at(
-                900,
-                ((cluster_size - 900) + cluster_size).try_into().unwrap(),
-            )
+            .read_at(900, ((cluster_size - 900) + cluster_size).try_into().unwrap())
             .await
             .unwrap();
-        assert_eq!(
-            rb.len(),
-            ((cluster_size - 900) + cluster_size).try_into().unwrap()
-        );
+        assert_eq!(rb.len(), ((cluster_size - 900) + cluster_size).try_into().unwrap());
         for i in rb.iter() {
             assert_eq!(*i, 0);
         }
@@ -454,10 +424,7 @@ mod test {
         assert_eq!(stat.allocated_file_size, cluster_size.into());
 
         // Deallocated range now returns 0s.
-        let rb = reader
-            .read_at(0, (cluster_size).try_into().unwrap())
-            .await
-            .unwrap();
+        let rb = reader.read_at(0, (cluster_size).try_into().unwrap()).await.unwrap();
         assert_eq!(rb.len(), (cluster_size).try_into().unwrap());
         for i in rb.iter() {
             assert_eq!(*i, 0);

@@ -155,11 +155,7 @@ struct Buffer {
 // are mostly used for filling the buffer
 impl Buffer {
     fn new(max_buffer_size: usize) -> Buffer {
-        Buffer {
-            buffer_pos: 0,
-            data: Vec::with_capacity(max_buffer_size),
-            max_buffer_size,
-        }
+        Buffer { buffer_pos: 0, data: Vec::with_capacity(max_buffer_size), max_buffer_size }
     }
 
     fn replace_buffer(&mut self, buf: Vec<u8>) {
@@ -247,12 +243,7 @@ impl StreamReaderBuilder {
     /// [`build`]: #method.build
     #[must_use = "The builder must be built to be useful"]
     pub fn new(file: BufferedFile) -> StreamReaderBuilder {
-        StreamReaderBuilder {
-            start: 0,
-            end: u64::MAX,
-            buffer_size: 4 << 10,
-            file,
-        }
+        StreamReaderBuilder { start: 0, end: u64::MAX, buffer_size: 4 << 10, file }
     }
 
     /// Define a starting position.
@@ -324,11 +315,7 @@ impl StreamWriterBuilder {
     /// [`build`]: #method.build
     #[must_use = "The builder must be built to be useful"]
     pub fn new(file: BufferedFile) -> StreamWriterBuilder {
-        StreamWriterBuilder {
-            buffer_size: 128 << 10,
-            sync_on_close: true,
-            file,
-        }
+        StreamWriterBuilder { buffer_size: 128 << 10, sync_on_close: true, file }
     }
 
     /// Chooses whether to issue a sync operation when closing the file
@@ -429,11 +416,8 @@ impl StreamWriter {
     fn poll_inner_close(&mut self, cx: &Context<'_>) -> Poll<io::Result<()>> {
         match self.source.take() {
             None => {
-                let source = self
-                    .reactor
-                    .upgrade()
-                    .unwrap()
-                    .close(self.file.as_ref().unwrap().as_raw_fd());
+                let source =
+                    self.reactor.upgrade().unwrap().close(self.file.as_ref().unwrap().as_raw_fd());
                 source.add_waiter_single(cx.waker());
                 self.source = Some(source);
                 Poll::Pending
@@ -570,8 +554,7 @@ impl AsyncBufRead for StreamReader {
                         let new_pos = std::cmp::min(old_pos + sz as u64, self.max_pos);
                         let added_size = new_pos - old_pos;
                         self.file_pos += added_size;
-                        self.buffer
-                            .replenish_buffer(&source.buffer(), added_size as usize);
+                        self.buffer.replenish_buffer(&source.buffer(), added_size as usize);
                         let this = self.project();
                         Poll::Ready(Ok(this.buffer.unconsumed_bytes()))
                     }
@@ -704,9 +687,8 @@ mod test {
                     let $kind = dir.kind;
                     test_executor!(async move {
                         let filename = $dir.join("testfile");
-                        let new_file = BufferedFile::create(&filename)
-                            .await
-                            .expect("failed to create file");
+                        let new_file =
+                            BufferedFile::create(&filename).await.expect("failed to create file");
                         if $size > 0 {
                             let mut buf = Vec::new();
                             #[allow(clippy::reversed_empty_ranges)]

@@ -102,8 +102,7 @@ impl<V: IoVec> IoVec for MergedIOVecs<V> {
 impl<V: IoVec> MergedIOVecs<V> {
     fn deduplicate(&mut self, mut other: Self) -> Option<Self> {
         if self.pos() == other.pos() && self.size() == other.size() {
-            self.coalesced_user_iovecs
-                .append(&mut other.coalesced_user_iovecs);
+            self.coalesced_user_iovecs.append(&mut other.coalesced_user_iovecs);
             None
         } else {
             Some(std::mem::replace(self, other))
@@ -115,16 +114,11 @@ impl<V: IoVec> Iterator for MergedIOVecs<V> {
     type Item = (V, (u64, usize));
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.coalesced_user_iovecs
-            .pop_front()
-            .map(|io| (io, (self.pos(), self.size())))
+        self.coalesced_user_iovecs.pop_front().map(|io| (io, (self.pos(), self.size())))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (
-            self.coalesced_user_iovecs.len(),
-            Some(self.coalesced_user_iovecs.len()),
-        )
+        (self.coalesced_user_iovecs.len(), Some(self.coalesced_user_iovecs.len()))
     }
 }
 
@@ -161,10 +155,8 @@ impl<V: IoVec> IOVecMerger<V> {
                         });
                     }
                 }
-                let merged: (u64, u64) = (
-                    min(cur.pos(), pos),
-                    max(cur.pos() + cur.size() as u64, pos + size as u64),
-                );
+                let merged: (u64, u64) =
+                    (min(cur.pos(), pos), max(cur.pos() + cur.size() as u64, pos + size as u64));
                 if merged.1 - merged.0 > self.max_merged_buffer_size as u64 {
                     // if the merged buffer is too large, don't merge
                     let (pos, size) = self.current.replace((pos, size)).unwrap();
@@ -380,11 +372,7 @@ impl<U: IoVec + Unpin, S: Stream<Item = (ScheduledSource, U)> + Unpin> Stream
             } else {
                 // we have a source in the buffer but it's not ready yet to we register the
                 // buffer and return
-                this.inflight
-                    .back_mut()
-                    .unwrap()
-                    .0
-                    .add_waiter_many(cx.waker().clone());
+                this.inflight.back_mut().unwrap().0.add_waiter_many(cx.waker().clone());
                 Poll::Pending
             }
         };
@@ -529,12 +517,7 @@ mod tests {
     async fn collect_iovecs<V: IoVec, S: Stream<Item = MergedIOVecs<V>> + Unpin>(
         stream: S,
     ) -> Vec<(V, (u64, usize))> {
-        stream
-            .collect::<Vec<S::Item>>()
-            .await
-            .into_iter()
-            .flatten()
-            .collect()
+        stream.collect::<Vec<S::Item>>().await.into_iter().flatten().collect()
     }
 
     #[test]
@@ -635,14 +618,8 @@ mod tests {
     #[test]
     fn read_amplification_limit() {
         test_executor!(async move {
-            let reads: Vec<(u64, usize)> = vec![
-                (128, 128),
-                (128, 1),
-                (160, 96),
-                (96, 160),
-                (64, 192),
-                (0, 256),
-            ];
+            let reads: Vec<(u64, usize)> =
+                vec![(128, 128), (128, 1), (160, 96), (96, 160), (64, 192), (0, 256)];
             let merged = collect_iovecs(CoalescedReads::new(
                 4096,
                 Some(0),
@@ -688,14 +665,8 @@ mod tests {
     #[test]
     fn read_no_coalescing() {
         test_executor!(async move {
-            let reads: Vec<(u64, usize)> = vec![
-                (128, 128),
-                (128, 1),
-                (160, 96),
-                (96, 160),
-                (64, 192),
-                (0, 256),
-            ];
+            let reads: Vec<(u64, usize)> =
+                vec![(128, 128), (128, 1), (160, 96), (96, 160), (64, 192), (0, 256)];
             let merged = collect_iovecs(CoalescedReads::new(
                 0,
                 Some(0),

@@ -153,13 +153,7 @@ impl DmaFile {
             }
         };
 
-        Ok(DmaFile {
-            file,
-            o_direct_alignment,
-            max_sectors_size,
-            max_segment_size,
-            pollable,
-        })
+        Ok(DmaFile { file, o_direct_alignment, max_sectors_size, max_segment_size, pollable })
     }
 
     pub(super) async fn open_with_options<'a>(
@@ -188,12 +182,7 @@ impl DmaFile {
 
     /// Similar to `create()` in the standard library, but returns a DMA file
     pub async fn create<P: AsRef<Path>>(path: P) -> Result<DmaFile> {
-        OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .dma_open(path.as_ref())
-            .await
+        OpenOptions::new().write(true).create(true).truncate(true).dma_open(path.as_ref()).await
     }
 
     /// Similar to `open()` in the standard library, but returns a DMA file
@@ -410,11 +399,7 @@ impl DmaFile {
         );
 
         let read_size = enhanced_try!(source.collect_rw().await, "Reading", self.file)?;
-        Ok(ReadResult::from_sliced_buffer(
-            source,
-            b,
-            std::cmp::min(read_size, size),
-        ))
+        Ok(ReadResult::from_sliced_buffer(source, b, std::cmp::min(read_size, size)))
     }
 
     /// Submit many reads and process the results in a stream-like fashion via a
@@ -797,43 +782,30 @@ pub(crate) mod test {
     }
 
     dma_file_test!(file_create_close, path, _k, {
-        let new_file = DmaFile::create(path.join("testfile"))
-            .await
-            .expect("failed to create file");
+        let new_file = DmaFile::create(path.join("testfile")).await.expect("failed to create file");
         new_file.close().await.expect("failed to close file");
         std::assert!(path.join("testfile").exists());
     });
 
     dma_file_test!(file_open, path, _k, {
-        let new_file = DmaFile::create(path.join("testfile"))
-            .await
-            .expect("failed to create file");
+        let new_file = DmaFile::create(path.join("testfile")).await.expect("failed to create file");
         new_file.close().await.expect("failed to close file");
 
-        let file = DmaFile::open(path.join("testfile"))
-            .await
-            .expect("failed to open file");
+        let file = DmaFile::open(path.join("testfile")).await.expect("failed to open file");
         file.close().await.expect("failed to close file");
 
         std::assert!(path.join("testfile").exists());
     });
 
     dma_file_test!(file_open_nonexistent, path, _k, {
-        DmaFile::open(path.join("testfile"))
-            .await
-            .expect_err("opened nonexistent file");
+        DmaFile::open(path.join("testfile")).await.expect_err("opened nonexistent file");
         std::assert!(!path.join("testfile").exists());
     });
 
     dma_file_test!(file_rename, path, _k, {
-        let new_file = DmaFile::create(path.join("testfile"))
-            .await
-            .expect("failed to create file");
+        let new_file = DmaFile::create(path.join("testfile")).await.expect("failed to create file");
 
-        new_file
-            .rename(path.join("testfile2"))
-            .await
-            .expect("failed to rename file");
+        new_file.rename(path.join("testfile2")).await.expect("failed to rename file");
 
         std::assert!(!path.join("testfile").exists());
         std::assert!(path.join("testfile2").exists());
@@ -842,28 +814,18 @@ pub(crate) mod test {
     });
 
     dma_file_test!(file_rename_noop, path, _k, {
-        let new_file = DmaFile::create(path.join("testfile"))
-            .await
-            .expect("failed to create file");
+        let new_file = DmaFile::create(path.join("testfile")).await.expect("failed to create file");
 
-        new_file
-            .rename(path.join("testfile"))
-            .await
-            .expect("failed to rename file");
+        new_file.rename(path.join("testfile")).await.expect("failed to rename file");
         std::assert!(path.join("testfile").exists());
 
         new_file.close().await.expect("failed to close file");
     });
 
     dma_file_test!(file_fallocate_alocatee, path, _kind, {
-        let new_file = DmaFile::create(path.join("testfile"))
-            .await
-            .expect("failed to create file");
+        let new_file = DmaFile::create(path.join("testfile")).await.expect("failed to create file");
 
-        new_file
-            .pre_allocate(4096, false)
-            .await
-            .expect("fallocate failed");
+        new_file.pre_allocate(4096, false).await.expect("fallocate failed");
 
         std::assert_eq!(
             new_file.file_size().await.unwrap(),
@@ -874,10 +836,7 @@ pub(crate) mod test {
         std::assert_eq!(metadata.len(), 4096);
 
         // should be noop
-        new_file
-            .pre_allocate(2048, false)
-            .await
-            .expect("fallocate failed");
+        new_file.pre_allocate(2048, false).await.expect("fallocate failed");
 
         std::assert_eq!(
             new_file.file_size().await.unwrap(),
@@ -892,25 +851,17 @@ pub(crate) mod test {
         buf.as_bytes_mut()[4095] = 2;
         new_file.write_at(buf, 0).await.expect("failed to write");
 
-        new_file
-            .pre_allocate(8192, true)
-            .await
-            .expect("fallocate failed");
+        new_file.pre_allocate(8192, true).await.expect("fallocate failed");
         let metadata = std::fs::metadata(path.join("testfile")).unwrap();
         std::assert_eq!(metadata.len(), 4096);
 
-        new_file
-            .pre_allocate(8192, false)
-            .await
-            .expect("fallocate failed");
+        new_file.pre_allocate(8192, false).await.expect("fallocate failed");
         let metadata = std::fs::metadata(path.join("testfile")).unwrap();
         std::assert_eq!(metadata.len(), 8192);
 
         new_file.close().await.expect("failed to close file");
 
-        let new_file = DmaFile::open(path.join("testfile"))
-            .await
-            .expect("failed to open file");
+        let new_file = DmaFile::open(path.join("testfile")).await.expect("failed to open file");
         let read = new_file.read_at(0, 8192).await.expect("failed to read");
         assert_eq!(read.len(), 8192);
         assert_eq!(read[0], 1);
@@ -920,30 +871,21 @@ pub(crate) mod test {
     });
 
     dma_file_test!(file_fallocate_zero, path, _k, {
-        let new_file = DmaFile::create(path.join("testfile"))
-            .await
-            .expect("failed to create file");
-        new_file
-            .pre_allocate(0, false)
-            .await
-            .expect_err("fallocate should fail with len == 0");
+        let new_file = DmaFile::create(path.join("testfile")).await.expect("failed to create file");
+        new_file.pre_allocate(0, false).await.expect_err("fallocate should fail with len == 0");
 
         new_file.close().await.expect("failed to close file");
     });
 
     dma_file_test!(file_path, path, _k, {
-        let new_file = DmaFile::create(path.join("testfile"))
-            .await
-            .expect("failed to create file");
+        let new_file = DmaFile::create(path.join("testfile")).await.expect("failed to create file");
 
         assert_eq!(*new_file.path().unwrap(), path.join("testfile"));
         new_file.close().await.expect("failed to close file");
     });
 
     dma_file_test!(file_simple_readwrite, path, _k, {
-        let new_file = DmaFile::create(path.join("testfile"))
-            .await
-            .expect("failed to create file");
+        let new_file = DmaFile::create(path.join("testfile")).await.expect("failed to create file");
 
         let mut buf = new_file.alloc_dma_buffer(4096);
         buf.memset(42);
@@ -952,9 +894,7 @@ pub(crate) mod test {
 
         new_file.close().await.expect("failed to close file");
 
-        let new_file = DmaFile::open(path.join("testfile"))
-            .await
-            .expect("failed to create file");
+        let new_file = DmaFile::open(path.join("testfile")).await.expect("failed to create file");
         let read_buf = new_file.read_at(0, 500).await.expect("failed to read");
         std::assert_eq!(read_buf.len(), 500);
         let min_read_size = new_file.align_up(500);
@@ -962,10 +902,7 @@ pub(crate) mod test {
             std::assert_eq!(read_buf[i], 42);
         }
 
-        let read_buf = new_file
-            .read_at_aligned(0, 4096)
-            .await
-            .expect("failed to read");
+        let read_buf = new_file.read_at_aligned(0, 4096).await.expect("failed to read");
         std::assert_eq!(read_buf.len(), 4096);
         for i in 0..read_buf.len() {
             std::assert_eq!(read_buf[i], 42);
@@ -982,40 +919,26 @@ pub(crate) mod test {
 
     dma_file_test!(file_invalid_readonly_write, path, _k, {
         let file = std::fs::File::create(path.join("testfile")).expect("failed to create file");
-        let mut perms = file
-            .metadata()
-            .expect("failed to fetch metadata")
-            .permissions();
+        let mut perms = file.metadata().expect("failed to fetch metadata").permissions();
         perms.set_readonly(true);
-        file.set_permissions(perms)
-            .expect("failed to update file permissions");
+        file.set_permissions(perms).expect("failed to update file permissions");
 
-        let new_file = DmaFile::open(path.join("testfile"))
-            .await
-            .expect("open failed");
+        let new_file = DmaFile::open(path.join("testfile")).await.expect("open failed");
         let buf = DmaBuffer::new(4096).expect("failed to allocate dma buffer");
 
-        new_file
-            .write_at(buf, 0)
-            .await
-            .expect_err("writes to read-only files should fail");
+        new_file.write_at(buf, 0).await.expect_err("writes to read-only files should fail");
         new_file
             .pre_allocate(4096, false)
             .await
             .expect_err("pre allocating read-only files should fail");
         new_file.close().await.expect("failed to close file");
-        assert_eq!(
-            crate::executor().io_stats().all_rings().file_writes(),
-            (0, 0)
-        );
+        assert_eq!(crate::executor().io_stats().all_rings().file_writes(), (0, 0));
     });
 
     dma_file_test!(file_empty_read, path, _k, {
         std::fs::File::create(path.join("testfile")).expect("failed to create file");
 
-        let new_file = DmaFile::open(path.join("testfile"))
-            .await
-            .expect("failed to open file");
+        let new_file = DmaFile::open(path.join("testfile")).await.expect("failed to open file");
         let buf = new_file.read_at(0, 512).await.expect("failed to read");
         std::assert_eq!(buf.len(), 0);
         new_file.close().await.expect("failed to close file");
@@ -1028,9 +951,7 @@ pub(crate) mod test {
 
     // Futures not polled. Should be in the submission queue
     dma_file_test!(cancellation_doest_crash_futures_not_polled, path, _k, {
-        let file = DmaFile::create(path.join("testfile"))
-            .await
-            .expect("failed to create file");
+        let file = DmaFile::create(path.join("testfile")).await.expect("failed to create file");
 
         let size: usize = 4096;
         file.truncate(size as u64).await.unwrap();
@@ -1129,10 +1050,7 @@ pub(crate) mod test {
             std::assert_eq!(read_buf[i], i as u8);
         }
 
-        let read_buf = new_file
-            .read_at_aligned(0, 4096)
-            .await
-            .expect("failed to read");
+        let read_buf = new_file.read_at_aligned(0, 4096).await.expect("failed to read");
         std::assert_eq!(read_buf.len(), 4096);
         for i in 0..read_buf.len() {
             std::assert_eq!(read_buf[i], i as u8);
@@ -1284,10 +1202,7 @@ pub(crate) mod test {
             io_stats.post_reactor_io_scheduler_latency_us().count() as u64,
             4096 / new_file.o_direct_alignment
         );
-        assert_eq!(
-            io_stats.io_latency_us().count() as u64,
-            4096 / new_file.o_direct_alignment
-        );
+        assert_eq!(io_stats.io_latency_us().count() as u64, 4096 / new_file.o_direct_alignment);
         new_file.close_rc().await.expect("failed to close file");
     });
 
@@ -1306,10 +1221,7 @@ pub(crate) mod test {
         for (elem, val) in buffer.as_bytes_mut().iter_mut().zip(1..513) {
             *elem = val as u8;
         }
-        let r = writer
-            .write_at(buffer, (cluster_size * 2).into())
-            .await
-            .unwrap();
+        let r = writer.write_at(buffer, (cluster_size * 2).into()).await.unwrap();
         assert_eq!(r, 512);
 
         let stat = reader.stat().await.unwrap();
@@ -1317,19 +1229,13 @@ pub(crate) mod test {
         assert_eq!(stat.allocated_file_size, (cluster_size).into());
         assert_eq!(stat.fs_cluster_size, cluster_size);
 
-        let rb = reader
-            .read_at_aligned(0, (cluster_size * 2).try_into().unwrap())
-            .await
-            .unwrap();
+        let rb = reader.read_at_aligned(0, (cluster_size * 2).try_into().unwrap()).await.unwrap();
         assert_eq!(rb.len(), (cluster_size * 2).try_into().unwrap());
         for i in rb.iter() {
             assert_eq!(*i, 0);
         }
 
-        let rb = reader
-            .read_at_aligned((cluster_size * 2).into(), 1024)
-            .await
-            .unwrap();
+        let rb = reader.read_at_aligned((cluster_size * 2).into(), 1024).await.unwrap();
         assert_eq!(rb.len(), 512);
         for (idx, i) in rb.iter().enumerate() {
             assert_eq!(*i, (idx + 1) as u8);
@@ -1369,10 +1275,7 @@ pub(crate) mod test {
         }
 
         // Deallocating past the end of file doesn't matter. The size doesn't change.
-        writer
-            .deallocate((cluster_size * 2).into(), (cluster_size * 2).into())
-            .await
-            .unwrap();
+        writer.deallocate((cluster_size * 2).into(), (cluster_size * 2).into()).await.unwrap();
         let stat = reader.stat().await.unwrap();
         // File size remains unchanged.
         assert_eq!(stat.file_size, (cluster_size * 2 + 512).into());
@@ -1380,10 +1283,7 @@ pub(crate) mod test {
         assert_eq!(stat.allocated_file_size, cluster_size.into());
 
         // Deallocated range now returns 0s.
-        let rb = reader
-            .read_at_aligned((cluster_size * 2).into(), 1024)
-            .await
-            .unwrap();
+        let rb = reader.read_at_aligned((cluster_size * 2).into(), 1024).await.unwrap();
         assert_eq!(rb.len(), 512);
         for i in rb.iter() {
             assert_eq!(*i, 0);
@@ -1407,10 +1307,7 @@ pub(crate) mod test {
             buf.as_bytes_mut()[x] = x as u8;
         }
         let buf = Rc::new(buf);
-        let res = new_file
-            .write_rc_at(buf.clone(), 0)
-            .await
-            .expect("failed to write");
+        let res = new_file.write_rc_at(buf.clone(), 0).await.expect("failed to write");
         assert_eq!(res, bytes);
         new_file.fdatasync().await.expect("failed to sync disk");
         new_file.close().await.expect("failed to close file");
@@ -1451,41 +1348,22 @@ pub(crate) mod test {
         let buf2 = buf1.clone();
 
         let (written1, written2) = join!(
-            async {
-                file1
-                    .write_rc_at(buf1, 0)
-                    .await
-                    .expect("failed to write testfile1")
-            },
-            async {
-                file2
-                    .write_rc_at(buf2, 0)
-                    .await
-                    .expect("failed to write testfile2")
-            }
+            async { file1.write_rc_at(buf1, 0).await.expect("failed to write testfile1") },
+            async { file2.write_rc_at(buf2, 0).await.expect("failed to write testfile2") }
         );
 
         assert_eq!(written1, bytes);
         assert_eq!(written2, bytes);
 
         let (buf1, buf2) = join!(
-            async {
-                file1
-                    .read_at_aligned(0, bytes)
-                    .await
-                    .expect("failed to read testfile1")
-            },
-            async {
-                file2
-                    .read_at_aligned(0, bytes)
-                    .await
-                    .expect("failed to read testfile2")
-            }
+            async { file1.read_at_aligned(0, bytes).await.expect("failed to read testfile1") },
+            async { file2.read_at_aligned(0, bytes).await.expect("failed to read testfile2") }
         );
 
-        join!(async move { file1.close().await.unwrap() }, async move {
-            file2.close().await.unwrap()
-        });
+        join!(
+            async move { file1.close().await.unwrap() },
+            async move { file2.close().await.unwrap() }
+        );
 
         assert_eq!(buf1.len(), bytes);
         assert_eq!(buf2.len(), bytes);
@@ -1576,12 +1454,7 @@ pub(crate) mod test {
 
         let read = file2.read_at_aligned(0, buffer_size).await.unwrap();
         assert_eq!(read.len(), buffer_size);
-        assert_eq!(
-            &read[0..6],
-            b"hello\0",
-            "{}",
-            String::from_utf8_lossy(&read[0..6])
-        );
+        assert_eq!(&read[0..6], b"hello\0", "{}", String::from_utf8_lossy(&read[0..6]));
     });
 
     dma_file_test!(tmpfile_fails_if_not_writable, path, _k, {
@@ -1651,10 +1524,7 @@ pub(crate) mod test {
 
         assert_eq!(
             buffer_len,
-            file2
-                .copy_file_range_aligned(&file1, 0, buffer_len, 0)
-                .await
-                .unwrap()
+            file2.copy_file_range_aligned(&file1, 0, buffer_len, 0).await.unwrap()
         );
 
         let read = file2.read_at_aligned(0, buffer_len).await.unwrap();

@@ -456,10 +456,8 @@ impl DmaStreamReader {
         let new_buffer_id = state.buffer_id(self.current_pos);
         if buffer_id != new_buffer_id {
             let candidate_read_ahead_pos = align_down(self.current_pos, self.buffer_size);
-            state.buffer_read_ahead_current_pos = std::cmp::max(
-                state.buffer_read_ahead_current_pos,
-                candidate_read_ahead_pos,
-            );
+            state.buffer_read_ahead_current_pos =
+                std::cmp::max(state.buffer_read_ahead_current_pos, candidate_read_ahead_pos);
 
             // remember the end range is exclusive so if we didn't cross a buffer
             // we don't discard anything
@@ -730,9 +728,7 @@ impl DmaStreamWriterFlushState {
     }
 
     fn last_flush_pos(&self) -> u64 {
-        self.flushes
-            .back()
-            .map_or(self.flushed_pos, |(pos, _)| *pos)
+        self.flushes.back().map_or(self.flushed_pos, |(pos, _)| *pos)
     }
 
     fn take_pending_handles(&mut self) -> Vec<task::JoinHandle<()>> {
@@ -750,8 +746,7 @@ impl DmaStreamWriterFlushState {
     fn on_start(&mut self, flush_pos: u64, handle: task::JoinHandle<()>) {
         self.pending_flush_count += 1;
         assert!(self.last_flush_pos() < flush_pos);
-        self.flushes
-            .push_back((flush_pos, FlushStatus::Pending(Some(handle))));
+        self.flushes.push_back((flush_pos, FlushStatus::Pending(Some(handle))));
     }
 
     fn on_complete(&mut self, flush_pos: u64) -> u64 {
@@ -989,10 +984,7 @@ impl Drop for DmaStreamWriter {
         }
         if state.must_truncate() {
             let file = self.file.take().unwrap();
-            crate::executor()
-                .reactor()
-                .sys
-                .async_truncate(file.as_raw_fd(), state.flushed_pos());
+            crate::executor().reactor().sys.async_truncate(file.as_raw_fd(), state.flushed_pos());
         }
     }
 }
@@ -1036,10 +1028,7 @@ impl DmaStreamWriter {
         };
 
         let state = Rc::new(RefCell::new(state));
-        DmaStreamWriter {
-            file: RefCell::new(Some(builder.file)),
-            state,
-        }
+        DmaStreamWriter { file: RefCell::new(Some(builder.file)), state }
     }
 
     /// Acquires the current position of this [`DmaStreamWriter`].
@@ -1276,10 +1265,7 @@ impl DmaStreamWriter {
         let previous_waker = state.waker.take();
         match state.file_status {
             FileStatus::Open => {
-                assert!(
-                    previous_waker.is_none(),
-                    "Cannot seal while flushing / writing"
-                );
+                assert!(previous_waker.is_none(), "Cannot seal while flushing / writing");
                 let file = ensure_not_closed!(self.file.clone());
                 state.add_waker(cx.waker().clone());
                 state.initiate_close(self.state.clone(), file, false);
@@ -1412,10 +1398,7 @@ impl<'a> AsyncWrite for &'a DmaStreamWriter {
         let previous_waker = state.waker.take();
         match state.file_status {
             FileStatus::Open => {
-                assert!(
-                    previous_waker.is_none(),
-                    "Cannot close while flushing / writing"
-                );
+                assert!(previous_waker.is_none(), "Cannot close while flushing / writing");
                 state.add_waker(cx.waker().clone());
                 let file = self.file.borrow_mut().take();
                 state.initiate_close(self.state.clone(), file.unwrap(), true);
@@ -1458,9 +1441,8 @@ mod test {
                     let $kind = dir.kind;
                     test_executor!(async move {
                         let filename = $dir.join("testfile");
-                        let new_file = DmaFile::create(&filename)
-                            .await
-                            .expect("failed to create file");
+                        let new_file =
+                            DmaFile::create(&filename).await.expect("failed to create file");
                         if $size > 0 {
                             let bufsz = align_up($size, 4096);
                             let mut buf = DmaBuffer::new(bufsz as _).unwrap();
@@ -1890,12 +1872,7 @@ mod test {
                 }
 
                 let x = format!("{}", err.into_inner().unwrap());
-                assert!(
-                    x.starts_with(expected_err),
-                    "expected {} got {}",
-                    expected_err,
-                    x
-                );
+                assert!(x.starts_with(expected_err), "expected {} got {}", expected_err, x);
             }
         }
     }
@@ -1927,9 +1904,7 @@ mod test {
     });
 
     file_stream_write_test!(write_all, path, _k, filename, file, {
-        let mut writer = DmaStreamWriterBuilder::new(file)
-            .with_buffer_size(128 << 10)
-            .build();
+        let mut writer = DmaStreamWriterBuilder::new(file).with_buffer_size(128 << 10).build();
 
         writer.write_all(&[0, 1, 2, 3, 4]).await.unwrap();
 
@@ -1940,9 +1915,7 @@ mod test {
         let rfile = DmaFile::open(&filename).await.unwrap();
         assert_eq!(rfile.file_size().await.unwrap(), 5);
 
-        let mut reader = DmaStreamReaderBuilder::new(rfile)
-            .with_buffer_size(1024)
-            .build();
+        let mut reader = DmaStreamReaderBuilder::new(rfile).with_buffer_size(1024).build();
 
         let mut buf = Vec::new();
         let x = reader.read_to_end(&mut buf).await.unwrap();
@@ -1952,10 +1925,8 @@ mod test {
     });
 
     file_stream_write_test!(write_multibuffer, path, _k, filename, file, {
-        let mut writer = DmaStreamWriterBuilder::new(file)
-            .with_buffer_size(1024)
-            .with_write_behind(2)
-            .build();
+        let mut writer =
+            DmaStreamWriterBuilder::new(file).with_buffer_size(1024).with_write_behind(2).build();
 
         for i in 0..4096 {
             assert_eq!(writer.current_pos(), i);
@@ -1967,9 +1938,7 @@ mod test {
         let rfile = DmaFile::open(&filename).await.unwrap();
         assert_eq!(rfile.file_size().await.unwrap(), 4096);
 
-        let mut reader = DmaStreamReaderBuilder::new(rfile)
-            .with_buffer_size(1024)
-            .build();
+        let mut reader = DmaStreamReaderBuilder::new(rfile).with_buffer_size(1024).build();
 
         let mut buf = [0u8; 4096];
         reader.read_exact(&mut buf).await.unwrap();
@@ -1978,23 +1947,15 @@ mod test {
     });
 
     file_stream_write_test!(write_close_twice, path, _k, filename, file, {
-        let mut writer = DmaStreamWriterBuilder::new(file)
-            .with_buffer_size(128 << 10)
-            .build();
+        let mut writer = DmaStreamWriterBuilder::new(file).with_buffer_size(128 << 10).build();
 
         writer.close().await.unwrap();
-        expect_specific_error(
-            writer.close().await,
-            None,
-            "Bad file descriptor (os error 9)",
-        );
+        expect_specific_error(writer.close().await, None, "Bad file descriptor (os error 9)");
     });
 
     file_stream_write_test!(write_no_write_behind, path, _k, filename, file, {
-        let mut writer = DmaStreamWriterBuilder::new(file)
-            .with_buffer_size(1024)
-            .with_write_behind(0)
-            .build();
+        let mut writer =
+            DmaStreamWriterBuilder::new(file).with_buffer_size(1024).with_write_behind(0).build();
 
         for i in 0..4096 {
             assert_eq!(writer.current_pos(), i);
@@ -2006,9 +1967,7 @@ mod test {
         let rfile = DmaFile::open(&filename).await.unwrap();
         assert_eq!(rfile.file_size().await.unwrap(), 4096);
 
-        let mut reader = DmaStreamReaderBuilder::new(rfile)
-            .with_buffer_size(1024)
-            .build();
+        let mut reader = DmaStreamReaderBuilder::new(rfile).with_buffer_size(1024).build();
 
         let mut buf = [0u8; 4096];
         reader.read_exact(&mut buf).await.unwrap();
@@ -2017,9 +1976,7 @@ mod test {
     });
 
     file_stream_write_test!(write_zero_buffer, path, _k, filename, file, {
-        let mut writer = DmaStreamWriterBuilder::new(file)
-            .with_buffer_size(0)
-            .build();
+        let mut writer = DmaStreamWriterBuilder::new(file).with_buffer_size(0).build();
 
         for i in 0..4096 {
             assert_eq!(writer.current_pos(), i);
@@ -2031,9 +1988,7 @@ mod test {
         let rfile = DmaFile::open(&filename).await.unwrap();
         assert_eq!(rfile.file_size().await.unwrap(), 4096);
 
-        let mut reader = DmaStreamReaderBuilder::new(rfile)
-            .with_buffer_size(1024)
-            .build();
+        let mut reader = DmaStreamReaderBuilder::new(rfile).with_buffer_size(1024).build();
 
         let mut buf = [0u8; 4096];
         reader.read_exact(&mut buf).await.unwrap();
@@ -2047,26 +2002,18 @@ mod test {
     file_stream_write_test!(write_with_readable_file, path, _k, filename, _file, {
         let rfile = DmaFile::open(&filename).await.unwrap();
 
-        let mut writer = DmaStreamWriterBuilder::new(rfile)
-            .with_buffer_size(4096)
-            .build();
+        let mut writer = DmaStreamWriterBuilder::new(rfile).with_buffer_size(4096).build();
 
         for i in 0..1024 {
             assert_eq!(writer.current_pos(), i);
             writer.write_all(&[i as u8]).await.unwrap();
         }
 
-        expect_specific_error(
-            writer.close().await,
-            None,
-            "Bad file descriptor (os error 9)",
-        );
+        expect_specific_error(writer.close().await, None, "Bad file descriptor (os error 9)");
     });
 
     file_stream_write_test!(flushed_position_small_buffer, path, _k, filename, file, {
-        let mut writer = DmaStreamWriterBuilder::new(file)
-            .with_buffer_size(4096)
-            .build();
+        let mut writer = DmaStreamWriterBuilder::new(file).with_buffer_size(4096).build();
 
         assert_eq!(writer.current_pos(), 0);
         writer.write_all(&[0, 1, 2, 3, 4]).await.unwrap();
@@ -2079,10 +2026,8 @@ mod test {
     });
 
     file_stream_write_test!(flushed_position_big_buffer, path, _k, filename, file, {
-        let mut writer = DmaStreamWriterBuilder::new(file)
-            .with_buffer_size(4096)
-            .with_write_behind(2)
-            .build();
+        let mut writer =
+            DmaStreamWriterBuilder::new(file).with_buffer_size(4096).with_write_behind(2).build();
 
         assert_eq!(writer.current_pos(), 0);
         let buffer = [0u8; 5000];
@@ -2097,10 +2042,8 @@ mod test {
     });
 
     file_stream_write_test!(flush_and_drop, path, _k, filename, file, {
-        let mut writer = DmaStreamWriterBuilder::new(file)
-            .with_buffer_size(4096)
-            .with_write_behind(2)
-            .build();
+        let mut writer =
+            DmaStreamWriterBuilder::new(file).with_buffer_size(4096).with_write_behind(2).build();
 
         assert_eq!(writer.current_pos(), 0);
         let buffer = [0u8; 5000];
@@ -2115,10 +2058,8 @@ mod test {
     });
 
     file_stream_write_test!(sync_and_close, path, _k, filename, file, {
-        let mut writer = DmaStreamWriterBuilder::new(file)
-            .with_buffer_size(4096)
-            .with_write_behind(2)
-            .build();
+        let mut writer =
+            DmaStreamWriterBuilder::new(file).with_buffer_size(4096).with_write_behind(2).build();
 
         assert_eq!(writer.current_pos(), 0);
         let buffer = [0u8; 5000];
@@ -2194,10 +2135,7 @@ mod test {
         let mut writers = files
             .into_iter()
             .map(|file| {
-                DmaStreamWriterBuilder::new(file)
-                    .with_buffer_size(8)
-                    .with_write_behind(16)
-                    .build()
+                DmaStreamWriterBuilder::new(file).with_buffer_size(8).with_write_behind(16).build()
             })
             .collect::<Vec<_>>();
 

@@ -143,19 +143,13 @@ impl GlommioFile {
     pub(super) fn attach_scheduler(&self) {
         if self.scheduler.borrow().is_none() {
             self.scheduler.replace(Some(
-                crate::executor()
-                    .reactor()
-                    .io_scheduler()
-                    .get_file_scheduler(self.identity()),
+                crate::executor().reactor().io_scheduler().get_file_scheduler(self.identity()),
             ));
         }
     }
 
     pub(crate) fn identity(&self) -> Identity {
-        (
-            (self.dev_major as u64) << 32 | self.dev_minor as u64,
-            self.inode,
-        )
+        ((self.dev_major as u64) << 32 | self.dev_minor as u64, self.inode)
     }
 
     pub(crate) fn is_same(&self, other: &GlommioFile) -> bool {
@@ -197,9 +191,7 @@ impl GlommioFile {
                     "operation requires a valid path",
                 ),
             }),
-            Some(_) => Ok(Ref::map(self.path.borrow(), |p| {
-                p.as_ref().unwrap().as_path()
-            })),
+            Some(_) => Ok(Ref::map(self.path.borrow(), |p| p.as_ref().unwrap().as_path())),
         }
     }
 
@@ -212,25 +204,17 @@ impl GlommioFile {
 
     pub(crate) async fn deallocate(&self, offset: u64, size: u64) -> Result<()> {
         let flags = libc::FALLOC_FL_PUNCH_HOLE | libc::FALLOC_FL_KEEP_SIZE;
-        self.fallocate("Deallocate range", flags, offset, size)
-            .await
+        self.fallocate("Deallocate range", flags, offset, size).await
     }
 
     pub(crate) async fn pre_allocate(&self, size: u64, keep_size: bool) -> Result<()> {
-        let flags = if keep_size {
-            libc::FALLOC_FL_KEEP_SIZE
-        } else {
-            0
-        };
+        let flags = if keep_size { libc::FALLOC_FL_KEEP_SIZE } else { 0 };
         self.fallocate("Pre-allocate space", flags, 0, size).await
     }
 
     async fn fallocate(&self, op: &'static str, flags: i32, offset: u64, size: u64) -> Result<()> {
         let source =
-            self.reactor
-                .upgrade()
-                .unwrap()
-                .fallocate(self.as_raw_fd(), offset, size, flags);
+            self.reactor.upgrade().unwrap().fallocate(self.as_raw_fd(), offset, size, flags);
         source.collect_rw().await.map_err(|source| {
             GlommioError::create_enhanced(
                 source,
@@ -250,12 +234,7 @@ impl GlommioFile {
     }
 
     pub(crate) async fn truncate(&self, size: u64) -> Result<()> {
-        let source = self
-            .reactor
-            .upgrade()
-            .unwrap()
-            .truncate(self.as_raw_fd(), size)
-            .await;
+        let source = self.reactor.upgrade().unwrap().truncate(self.as_raw_fd(), size).await;
 
         source.collect_rw().await.map_err(|source| {
             GlommioError::create_enhanced(
@@ -307,11 +286,7 @@ impl GlommioFile {
     pub(crate) async fn statx(&self) -> Result<Statx> {
         let path = self.path_required("stat")?.to_owned();
 
-        let source = self
-            .reactor
-            .upgrade()
-            .unwrap()
-            .statx(self.as_raw_fd(), path.as_ref());
+        let source = self.reactor.upgrade().unwrap().statx(self.as_raw_fd(), path.as_ref());
         source.collect_rw().await.map_err(|source| {
             GlommioError::create_enhanced(
                 source,
@@ -414,9 +389,7 @@ pub(crate) mod test {
             let path = dir.path.clone();
 
             let file = path.join("file");
-            let gf = GlommioFile::open_at(-1, &file, libc::O_CREAT, 644)
-                .await
-                .unwrap();
+            let gf = GlommioFile::open_at(-1, &file, libc::O_CREAT, 644).await.unwrap();
             let gf_fd = gf.path.borrow().as_ref().cloned().unwrap();
 
             let file_list = || {

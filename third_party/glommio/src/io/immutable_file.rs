@@ -192,12 +192,8 @@ where
     /// [`new`]: ImmutableFileBuilder::new
     /// [`seal`]: ImmutableFilePreSealSink::seal
     pub async fn build_sink(self) -> Result<ImmutableFilePreSealSink> {
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .dma_open(self.path)
-            .await?;
+        let file =
+            OpenOptions::new().read(true).write(true).create_new(true).dma_open(self.path).await?;
 
         // these two syscall are hints and are allowed to fail.
         if let Some(size) = self.pre_allocate {
@@ -226,23 +222,14 @@ where
     /// [`ImmutableFile`]: ImmutableFilePreSealSink
     /// [`new`]: ImmutableFileBuilder::new
     pub async fn build_existing(self) -> Result<ImmutableFile> {
-        let file = Rc::new(
-            OpenOptions::new()
-                .read(true)
-                .write(false)
-                .dma_open(self.path)
-                .await?,
-        );
+        let file = Rc::new(OpenOptions::new().read(true).write(false).dma_open(self.path).await?);
         file.attach_scheduler();
         let size = file.file_size().await?;
         let stream_builder = DmaStreamReaderBuilder::from_rc(file)
             .with_buffer_size(self.buffer_size)
             .with_read_ahead(self.concurrency);
 
-        Ok(ImmutableFile {
-            stream_builder,
-            size,
-        })
+        Ok(ImmutableFile { stream_builder, size })
     }
 }
 
@@ -256,10 +243,7 @@ impl ImmutableFilePreSealSink {
         stream_builder.file.attach_scheduler();
 
         let size = stream_builder.file.file_size().await?;
-        Ok(ImmutableFile {
-            stream_builder,
-            size,
-        })
+        Ok(ImmutableFile { stream_builder, size })
     }
 
     /// Waits for all currently in-flight buffers to be written to the
@@ -402,9 +386,7 @@ impl ImmutableFile {
         V: IoVec + Unpin,
         S: Stream<Item = V> + Unpin,
     {
-        self.stream_builder
-            .file
-            .read_many(iovs, buffer_limit, read_amp_limit)
+        self.stream_builder.file.read_many(iovs, buffer_limit, read_amp_limit)
     }
 
     /// Rename this file.
@@ -547,10 +529,7 @@ mod test {
             assert_eq!(&*buf, &[0, 1, 2, 3, 4, 5]);
         }});
 
-        assert_eq!(
-            2,
-            stream::iter(vec![task1, task2]).then(|x| x).count().await
-        );
+        assert_eq!(2, stream::iter(vec![task1, task2]).then(|x| x).count().await);
 
         stream.close().await.unwrap();
     });

@@ -216,11 +216,7 @@ impl OpenOptions {
         DmaFile::open_with_options(
             -1_i32,
             path.as_ref(),
-            if self.create || self.create_new || self.tmpfile {
-                "Creating"
-            } else {
-                "Opening"
-            },
+            if self.create || self.create_new || self.tmpfile { "Creating" } else { "Opening" },
             self,
         )
         .await
@@ -232,11 +228,7 @@ impl OpenOptions {
         BufferedFile::open_with_options(
             -1_i32,
             path.as_ref(),
-            if self.create || self.create_new || self.tmpfile {
-                "Creating"
-            } else {
-                "Opening"
-            },
+            if self.create || self.create_new || self.tmpfile { "Creating" } else { "Opening" },
             self,
         )
         .await

@@ -48,18 +48,12 @@ impl IoScheduler {
             file_sched
         };
 
-        FileScheduler {
-            inner: file,
-            io_scheduler: Rc::downgrade(self),
-        }
+        FileScheduler { inner: file, io_scheduler: Rc::downgrade(self) }
     }
 
     fn remove_file(&self, file: &FileScheduler) {
         unsafe {
-            self.file_schedulers
-                .borrow_mut()
-                .cursor_mut_from_ptr(file.inner.as_ref())
-                .remove()
+            self.file_schedulers.borrow_mut().cursor_mut_from_ptr(file.inner.as_ref()).remove()
         };
     }
 }
@@ -81,12 +75,7 @@ impl<'a> KeyAdapter<'a> for FileSchedulerAdapter {
 
 impl FileSchedulerInner {
     fn remove_source(&self, source: &ScheduledSource) {
-        unsafe {
-            self.sources
-                .borrow_mut()
-                .cursor_mut_from_ptr(source.inner.as_ref())
-                .remove()
-        };
+        unsafe { self.sources.borrow_mut().cursor_mut_from_ptr(source.inner.as_ref()).remove() };
     }
 }
 
@@ -115,19 +104,14 @@ impl FileScheduler {
         sys: Option<&Reactor>,
     ) -> Option<ScheduledSource> {
         let sources = self.inner.sources.borrow();
-        let mut candidates = sources.range(
-            Bound::Included(&data_range.start),
-            Bound::Excluded(&data_range.end),
-        );
+        let mut candidates =
+            sources.range(Bound::Included(&data_range.start), Bound::Excluded(&data_range.end));
 
         if let Some(sched_source) = candidates.find(|&x| {
             x.data_range.contains(&data_range.start) && x.data_range.contains(&(data_range.end - 1))
         }) {
             if let (Some(sys), Some(result)) = (sys, sched_source.source.result()) {
-                if let Some(reused) = sched_source
-                    .source
-                    .stats_collection()
-                    .and_then(|x| x.reused)
+                if let Some(reused) = sched_source.source.stats_collection().and_then(|x| x.reused)
                 {
                     let mut ring = sys.ring_for_source(&sched_source.source);
                     reused(&result, ring.io_stats_mut(), 1);
@@ -142,10 +126,7 @@ impl FileScheduler {
             unsafe {
                 let offset_start = data_range.start - sched_source.data_range.start;
                 Some(ScheduledSource {
-                    inner: sources
-                        .cursor_from_ptr(sched_source)
-                        .clone_pointer()
-                        .unwrap(),
+                    inner: sources.cursor_from_ptr(sched_source).clone_pointer().unwrap(),
                     file: Rc::downgrade(&self.inner),
                     offseted_range: offset_start..offset_start + data_range.end,
                 })
@@ -207,11 +188,7 @@ impl ScheduledSource {
 
     pub(crate) unsafe fn as_bytes(&self) -> &[u8] {
         std::slice::from_raw_parts(
-            self.inner
-                .source
-                .buffer()
-                .as_ptr()
-                .add(self.offseted_range.start as usize),
+            self.inner.source.buffer().as_ptr().add(self.offseted_range.start as usize),
             (self.offseted_range.end - self.offseted_range.start) as usize,
         )
     }
@@ -308,10 +285,8 @@ pub(crate) mod test {
         let file = sched.get_file_scheduler((0, 1));
 
         assert!(file.consume_scheduled(0..512, None).is_none());
-        let sched_source1 = file.schedule(
-            Source::new(Default::default(), 0, SourceType::Invalid, None, None),
-            0..512,
-        );
+        let sched_source1 = file
+            .schedule(Source::new(Default::default(), 0, SourceType::Invalid, None, None), 0..512);
         let sched_source2 = file.consume_scheduled(0..512, None).unwrap();
 
         assert!(Rc::ptr_eq(&sched_source1.inner, &sched_source2.inner));
@@ -361,10 +336,7 @@ pub(crate) mod test {
     }
 
     async fn read_some(file: Rc<DmaFile>, r: Range<usize>) -> ReadResult {
-        let read_buf = file
-            .read_at(r.start as u64, r.end - r.start)
-            .await
-            .expect("failed to read");
+        let read_buf = file.read_at(r.start as u64, r.end - r.start).await.expect("failed to read");
         std::assert_eq!(read_buf.len(), r.end - r.start);
         for i in 0..read_buf.len() {
             std::assert_eq!(read_buf[i], (r.start + i) as u8);

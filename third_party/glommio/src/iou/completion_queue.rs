@@ -21,10 +21,7 @@ pub struct CompletionQueue<'ring> {
 
 impl<'ring> CompletionQueue<'ring> {
     pub(crate) fn new(ring: &'ring IoUring) -> CompletionQueue<'ring> {
-        CompletionQueue {
-            ring: NonNull::from(&ring.ring),
-            _marker: PhantomData,
-        }
+        CompletionQueue { ring: NonNull::from(&ring.ring), _marker: PhantomData }
     }
 
     /// Returns the next CQE if any are available.
@@ -110,9 +107,7 @@ impl<'ring> CompletionQueue<'ring> {
 impl fmt::Debug for CompletionQueue<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let fd = unsafe { self.ring.as_ref().ring_fd };
-        f.debug_struct(std::any::type_name::<Self>())
-            .field("fd", &fd)
-            .finish()
+        f.debug_struct(std::any::type_name::<Self>()).field("fd", &fd).finish()
     }
 }
 

@@ -26,11 +26,7 @@ impl CQE {
     }
 
     pub fn from_raw_parts(user_data: u64, res: i32, flags: CompletionFlags) -> CQE {
-        CQE {
-            user_data,
-            res,
-            flags,
-        }
+        CQE { user_data, res, flags }
     }
 
     pub(crate) fn new(
@@ -85,11 +81,7 @@ pub struct CQEs<'a> {
 
 impl<'a> CQEs<'a> {
     pub(crate) fn new(ring: NonNull<uring_sys::io_uring>) -> CQEs<'a> {
-        CQEs {
-            ring,
-            ready: 0,
-            marker: PhantomData,
-        }
+        CQEs { ring, ready: 0, marker: PhantomData }
     }
 
     #[inline(always)]
@@ -142,12 +134,7 @@ pub struct CQEsBlocking<'a> {
 
 impl<'a> CQEsBlocking<'a> {
     pub(crate) fn new(ring: NonNull<uring_sys::io_uring>, wait_for: u32) -> CQEsBlocking<'a> {
-        CQEsBlocking {
-            ring,
-            ready: 0,
-            wait_for,
-            marker: PhantomData,
-        }
+        CQEsBlocking { ring, ready: 0, wait_for, marker: PhantomData }
     }
 
     #[inline(always)]

@@ -156,9 +156,7 @@ impl IoUring {
                 ring.as_mut_ptr(),
                 &mut params,
             ))?;
-            Ok(IoUring {
-                ring: ring.assume_init(),
-            })
+            Ok(IoUring { ring: ring.assume_init() })
         }
     }
 
@@ -179,11 +177,7 @@ impl IoUring {
 
     /// Returns the three constituent parts of the `IoUring`.
     pub fn queues(&mut self) -> (SubmissionQueue<'_>, CompletionQueue<'_>, Registrar<'_>) {
-        (
-            SubmissionQueue::new(&*self),
-            CompletionQueue::new(&*self),
-            Registrar::new(&*self),
-        )
+        (SubmissionQueue::new(&*self), CompletionQueue::new(&*self), Registrar::new(&*self))
     }
 
     pub fn probe(&mut self) -> io::Result<Probe> {
@@ -221,8 +215,7 @@ impl IoUring {
     /// CQE.
     pub fn wait_for_cqe(&mut self) -> io::Result<CQE> {
         let ring = NonNull::from(&self.ring);
-        self.inner_wait_for_cqes(1, ptr::null())
-            .map(|cqe| CQE::new(ring, cqe))
+        self.inner_wait_for_cqes(1, ptr::null()).map(|cqe| CQE::new(ring, cqe))
     }
 
     /// Block until a [`CQE`] is ready or timeout.
@@ -233,8 +226,7 @@ impl IoUring {
         };
 
         let ring = NonNull::from(&self.ring);
-        self.inner_wait_for_cqes(1, &ts)
-            .map(|cqe| CQE::new(ring, cqe))
+        self.inner_wait_for_cqes(1, &ts).map(|cqe| CQE::new(ring, cqe))
     }
 
     /// Returns an iterator of [`CQE`]s which are ready from the kernel.
@@ -254,8 +246,7 @@ impl IoUring {
 
     /// Wait until `count` [`CQE`]s are ready, without submitting any events.
     pub fn wait_for_cqes(&mut self, count: u32) -> io::Result<()> {
-        self.inner_wait_for_cqes(count as _, ptr::null())
-            .map(|_| ())
+        self.inner_wait_for_cqes(count as _, ptr::null()).map(|_| ())
     }
 
     fn inner_wait_for_cqes(
@@ -313,9 +304,7 @@ impl IoUring {
 
 impl fmt::Debug for IoUring {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct(std::any::type_name::<Self>())
-            .field("fd", &self.ring.ring_fd)
-            .finish()
+        f.debug_struct(std::any::type_name::<Self>()).field("fd", &self.ring.ring_fd).finish()
     }
 }
 

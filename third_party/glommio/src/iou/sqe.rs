@@ -368,10 +368,9 @@ impl<'a> SQE<'a> {
         flags: SockFlag,
     ) {
         let (addr, len) = match accept {
-            Some(accept) => (
-                accept.storage.as_mut_ptr() as *mut _,
-                &mut accept.len as *mut _ as *mut _,
-            ),
+            Some(accept) => {
+                (accept.storage.as_mut_ptr() as *mut _, &mut accept.len as *mut _ as *mut _)
+            }
             None => (std::ptr::null_mut(), std::ptr::null_mut()),
         };
         uring_sys::io_uring_prep_accept(self.sqe, fd.as_raw_fd(), addr, len, flags.bits());
@@ -606,11 +605,7 @@ pub struct SQEs<'ring> {
 
 impl<'ring> SQEs<'ring> {
     pub(crate) fn new(sq: &'ring mut uring_sys::io_uring, count: u32) -> SQEs<'ring> {
-        SQEs {
-            sq,
-            count,
-            consumed: 0,
-        }
+        SQEs { sq, count, consumed: 0 }
     }
 
     /// An iterator of [`HardLinkedSQE`]s. These will be [`SQE`]s that are
@@ -674,9 +669,7 @@ impl<'ring> Iterator for HardLinked<'ring, '_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let is_final = self.sqes.remaining() == 1;
-        self.sqes
-            .consume()
-            .map(|sqe| HardLinkedSQE { sqe, is_final })
+        self.sqes.consume().map(|sqe| HardLinkedSQE { sqe, is_final })
     }
 }
 
@@ -723,9 +716,7 @@ impl<'ring> Iterator for SoftLinked<'ring, '_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let is_final = self.sqes.remaining() == 1;
-        self.sqes
-            .consume()
-            .map(|sqe| SoftLinkedSQE { sqe, is_final })
+        self.sqes.consume().map(|sqe| SoftLinkedSQE { sqe, is_final })
     }
 }
 

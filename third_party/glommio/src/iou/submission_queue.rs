@@ -21,10 +21,7 @@ pub struct SubmissionQueue<'ring> {
 
 impl<'ring> SubmissionQueue<'ring> {
     pub(crate) fn new(ring: &'ring IoUring) -> SubmissionQueue<'ring> {
-        SubmissionQueue {
-            ring: NonNull::from(&ring.ring),
-            _marker: PhantomData,
-        }
+        SubmissionQueue { ring: NonNull::from(&ring.ring), _marker: PhantomData }
     }
 
     /// Returns new [`SQE`s](crate::sqe::SQE) until the queue size is reached.
@@ -107,9 +104,7 @@ impl<'ring> SubmissionQueue<'ring> {
 impl fmt::Debug for SubmissionQueue<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let fd = unsafe { self.ring.as_ref().ring_fd };
-        f.debug_struct(std::any::type_name::<Self>())
-            .field("fd", &fd)
-            .finish()
+        f.debug_struct(std::any::type_name::<Self>()).field("fd", &fd).finish()
     }
 }
 

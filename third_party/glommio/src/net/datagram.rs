@@ -236,15 +236,11 @@ impl<S: AsRawFd + FromRawFd + From<socket2::Socket>> GlommioDatagram<S> {
     }
 
     fn yolo_rx(&self, buf: &mut [u8]) -> Option<io::Result<usize>> {
-        if self.rx_yolo.get() {
-            super::yolo_recv(self.socket.as_raw_fd(), buf)
-        } else {
-            None
-        }
-        .or_else(|| {
-            self.rx_yolo.set(false);
-            None
-        })
+        if self.rx_yolo.get() { super::yolo_recv(self.socket.as_raw_fd(), buf) } else { None }
+            .or_else(|| {
+                self.rx_yolo.set(false);
+                None
+            })
     }
 
     fn yolo_recvmsg<T: SockaddrLike>(
@@ -264,15 +260,11 @@ impl<S: AsRawFd + FromRawFd + From<socket2::Socket>> GlommioDatagram<S> {
     }
 
     fn yolo_tx(&self, buf: &[u8]) -> Option<io::Result<usize>> {
-        if self.tx_yolo.get() {
-            super::yolo_send(self.socket.as_raw_fd(), buf)
-        } else {
-            None
-        }
-        .or_else(|| {
-            self.tx_yolo.set(false);
-            None
-        })
+        if self.tx_yolo.get() { super::yolo_send(self.socket.as_raw_fd(), buf) } else { None }
+            .or_else(|| {
+                self.tx_yolo.set(false);
+                None
+            })
     }
 
     fn yolo_sendmsg(

@@ -11,11 +11,7 @@ use std::{io, os::unix::io::RawFd};
 fn yolo_accept(fd: RawFd) -> Option<io::Result<RawFd>> {
     let flags =
         nix::fcntl::OFlag::from_bits(nix::fcntl::fcntl(fd, nix::fcntl::F_GETFL).unwrap()).unwrap();
-    nix::fcntl::fcntl(
-        fd,
-        nix::fcntl::F_SETFL(flags | nix::fcntl::OFlag::O_NONBLOCK),
-    )
-    .unwrap();
+    nix::fcntl::fcntl(fd, nix::fcntl::F_SETFL(flags | nix::fcntl::OFlag::O_NONBLOCK)).unwrap();
     let r = sys::accept_syscall(fd);
     nix::fcntl::fcntl(fd, nix::fcntl::F_SETFL(flags)).unwrap();
     match r {
@@ -53,12 +49,7 @@ fn yolo_peek(fd: RawFd, buf: &mut [u8]) -> Option<io::Result<usize>> {
 }
 
 fn yolo_recv(fd: RawFd, buf: &mut [u8]) -> Option<io::Result<usize>> {
-    match sys::recv_syscall(
-        fd,
-        buf.as_mut_ptr(),
-        buf.len(),
-        MsgFlags::MSG_DONTWAIT.bits(),
-    ) {
+    match sys::recv_syscall(fd, buf.as_mut_ptr(), buf.len(), MsgFlags::MSG_DONTWAIT.bits()) {
         Ok(x) => Some(Ok(x)),
         Err(err) => match err.kind() {
             io::ErrorKind::WouldBlock => None,
@@ -91,13 +82,7 @@ fn yolo_sendmsg(
     buf: &[u8],
     addr: &impl nix::sys::socket::SockaddrLike,
 ) -> Option<io::Result<usize>> {
-    match sys::sendmsg_syscall(
-        fd,
-        buf.as_ptr(),
-        buf.len(),
-        addr,
-        MsgFlags::MSG_DONTWAIT.bits(),
-    ) {
+    match sys::sendmsg_syscall(fd, buf.as_ptr(), buf.len(), addr, MsgFlags::MSG_DONTWAIT.bits()) {
         Ok(x) => Some(Ok(x)),
         Err(err) => match err.kind() {
             io::ErrorKind::WouldBlock => None,

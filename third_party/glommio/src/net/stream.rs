@@ -84,12 +84,7 @@ impl Preallocated {
 
     /// Creates a fixed sized receive buffer
     pub fn new(size: usize) -> Self {
-        Self {
-            buf: vec![0; size],
-            tail: 0,
-            head: 0,
-            cap: size,
-        }
+        Self { buf: vec![0; size], tail: 0, head: 0, cap: size }
     }
 }
 
@@ -163,11 +158,7 @@ struct Timeout {
 
 impl Timeout {
     fn new(id: u64) -> Self {
-        Self {
-            id,
-            timeout: Cell::new(None),
-            timer: Cell::new(None),
-        }
+        Self { id, timeout: Cell::new(None), timer: Cell::new(None) }
     }
 
     fn get(&self) -> Option<Duration> {
@@ -205,10 +196,7 @@ impl Timeout {
             if !reactor.timer_exists(&(deadline, self.id)) {
                 reactor.remove_timer(self.id);
                 self.timer.take();
-                return Err(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    "Operation timed out",
-                ));
+                return Err(io::Error::new(io::ErrorKind::TimedOut, "Operation timed out"));
             }
         }
         Ok(())
@@ -261,11 +249,8 @@ impl<S: AsRawFd> NonBufferedStream<S> {
         let reactor = self.reactor.upgrade().unwrap();
         let reactor = reactor.as_ref();
 
-        let no_pending_poll = self
-            .source_rx
-            .as_ref()
-            .map(|src| src.result().is_some())
-            .unwrap_or(true);
+        let no_pending_poll =
+            self.source_rx.as_ref().map(|src| src.result().is_some()).unwrap_or(true);
 
         if no_pending_poll {
             if let Some(result) = super::yolo_recv(self.stream.as_raw_fd(), buf) {
@@ -314,11 +299,8 @@ impl<S: AsRawFd> NonBufferedStream<S> {
         let reactor = reactor.as_ref();
         poll_err!(self.write_timeout.check(reactor));
 
-        let no_pending_poll = self
-            .source_tx
-            .as_ref()
-            .map(|src| src.result().is_some())
-            .unwrap_or(true);
+        let no_pending_poll =
+            self.source_tx.as_ref().map(|src| src.result().is_some()).unwrap_or(true);
 
         if no_pending_poll {
             self.source_tx = Some(reactor.poll_write_ready(self.stream.as_raw_fd()));
@@ -370,11 +352,7 @@ where
             read_timeout: Timeout::new(reactor.register_timer()),
         };
         stream.init();
-        GlommioStream {
-            stream,
-            rx_buf: NonBuffered,
-            rx_done: Cell::new(false),
-        }
+        GlommioStream { stream, rx_buf: NonBuffered, rx_done: Cell::new(false) }
     }
 }
 
@@ -396,11 +374,7 @@ where
 
 impl<S> GlommioStream<S, NonBuffered> {
     pub(crate) fn buffered_with<B: Buffered>(self, rx_buf: B) -> GlommioStream<S, B> {
-        GlommioStream {
-            stream: self.stream,
-            rx_buf,
-            rx_done: self.rx_done,
-        }
+        GlommioStream { stream: self.stream, rx_buf, rx_done: self.rx_done }
     }
 }
 

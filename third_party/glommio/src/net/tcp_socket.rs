@@ -83,10 +83,7 @@ impl FromRawFd for TcpListener {
         let sk = Socket::from_raw_fd(fd);
         let listener = sk.into();
 
-        TcpListener {
-            reactor: Rc::downgrade(&crate::executor().reactor()),
-            listener,
-        }
+        TcpListener { reactor: Rc::downgrade(&crate::executor().reactor()), listener }
     }
 }
 
@@ -117,11 +114,7 @@ impl TcpListener {
             .next()
             .ok_or_else(|| io::Error::new(io::ErrorKind::Other, "empty address"))?;
 
-        let domain = if addr.is_ipv6() {
-            Domain::IPV6
-        } else {
-            Domain::IPV4
-        };
+        let domain = if addr.is_ipv6() { Domain::IPV6 } else { Domain::IPV4 };
         let sk = Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?;
         let addr = socket2::SockAddr::from(addr);
         sk.set_reuse_port(true)?;
@@ -129,10 +122,7 @@ impl TcpListener {
         sk.listen(1024)?;
         let listener = sk.into();
 
-        Ok(TcpListener {
-            reactor: Rc::downgrade(&crate::executor().reactor()),
-            listener,
-        })
+        Ok(TcpListener { reactor: Rc::downgrade(&crate::executor().reactor()), listener })
     }
 
     /// Accepts a new incoming TCP connection and allows the result to be sent
@@ -352,9 +342,7 @@ impl AcceptedTcpStream {
     /// });
     /// ```
     pub fn bind_to_executor(self) -> TcpStream {
-        TcpStream {
-            stream: unsafe { GlommioStream::from_raw_fd(self.fd) },
-        }
+        TcpStream { stream: unsafe { GlommioStream::from_raw_fd(self.fd) } }
     }
 }
 
@@ -374,9 +362,7 @@ pin_project! {
 
 impl From<socket2::Socket> for TcpStream {
     fn from(socket: socket2::Socket) -> TcpStream {
-        Self {
-            stream: GlommioStream::from(socket),
-        }
+        Self { stream: GlommioStream::from(socket) }
     }
 }
 
@@ -394,11 +380,7 @@ impl FromRawFd for TcpStream {
 }
 
 fn make_tcp_socket(addr: &SocketAddr) -> io::Result<Socket> {
-    let domain = if addr.is_ipv6() {
-        Domain::IPV6
-    } else {
-        Domain::IPV4
-    };
+    let domain = if addr.is_ipv6() { Domain::IPV6 } else { Domain::IPV4 };
     let socket = Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?;
     Ok(socket)
 }
@@ -423,9 +405,7 @@ impl TcpStream {
         let source = reactor.connect(socket.as_raw_fd(), SockaddrStorage::from(addr));
         source.collect_rw().await?;
 
-        Ok(TcpStream {
-            stream: GlommioStream::from(socket),
-        })
+        Ok(TcpStream { stream: GlommioStream::from(socket) })
     }
 
     /// Creates a TCP connection to the specified address with a timeout.
@@ -469,19 +449,14 @@ impl TcpStream {
         // connect_timeout submits two sqes to io_uring: a connect sqe soft-linked
         // with a LINK_TIMEOUT sqe. If the timeout fires, the connect sqe fails with
         // ECANCELED. We map that error to TimedOut to match the standard library's API.
-        source
-            .collect_rw()
-            .await
-            .map_err(|err| match err.raw_os_error() {
-                Some(libc::ECANCELED) => {
-                    io::Error::new(io::ErrorKind::TimedOut, "connection timed out")
-                }
-                _ => err,
-            })?;
+        source.collect_rw().await.map_err(|err| match err.raw_os_error() {
+            Some(libc::ECANCELED) => {
+                io::Error::new(io::ErrorKind::TimedOut, "connection timed out")
+            }
+            _ => err,
+        })?;
 
-        Ok(TcpStream {
-            stream: GlommioStream::from(socket),
-        })
+        Ok(TcpStream { stream: GlommioStream::from(socket) })
     }
 
     /// Creates a buffered TCP connection with default receive buffer.
@@ -491,9 +466,7 @@ impl TcpStream {
 
     /// Creates a buffered TCP connection with custom receive buffer.
     pub fn buffered_with<B: Buffered>(self, buf: B) -> TcpStream<B> {
-        TcpStream {
-            stream: self.stream.buffered_with(buf),
-        }
+        TcpStream { stream: self.stream.buffered_with(buf) }
     }
 }
 
@@ -554,9 +527,7 @@ impl<B: RxBuf> TcpStream<B> {
 
     /// Shuts down the read, write, or both halves of this connection.
     pub async fn shutdown(&self, how: Shutdown) -> Result<()> {
-        poll_fn(|cx| self.stream.poll_shutdown(cx, how))
-            .await
-            .map_err(Into::into)
+        poll_fn(|cx| self.stream.poll_shutdown(cx, how)).await.map_err(Into::into)
     }
 
     /// Sets the value of the `TCP_NODELAY` option on this socket.
@@ -1191,9 +1162,7 @@ mod tests {
 
             let ltask = crate::spawn_local(async move {
                 let mut stream = listener.accept().await?;
-                stream
-                    .set_read_timeout(Some(Duration::from_secs(1)))
-                    .unwrap();
+                stream.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
                 let mut buf = [0u8; 64];
                 let now = Instant::now();
                 match stream.read(&mut buf).await {
@@ -1246,13 +1215,9 @@ mod tests {
 
             let ltask = crate::spawn_local(async move {
                 let stream = listener.accept().await?;
-                stream
-                    .set_write_timeout(Some(Duration::from_nanos(0)))
-                    .unwrap_err();
+                stream.set_write_timeout(Some(Duration::from_nanos(0))).unwrap_err();
                 assert!(stream.write_timeout().is_none());
-                stream
-                    .set_write_timeout(Some(Duration::from_secs(1)))
-                    .unwrap();
+                stream.set_write_timeout(Some(Duration::from_secs(1))).unwrap();
                 assert_eq!(stream.write_timeout(), Some(Duration::from_secs(1)));
                 io::Result::Ok(0)
             });

@@ -23,9 +23,7 @@ pub struct UdpSocket {
 
 impl From<socket2::Socket> for UdpSocket {
     fn from(socket: socket2::Socket) -> UdpSocket {
-        Self {
-            socket: GlommioDatagram::<net::UdpSocket>::from(socket),
-        }
+        Self { socket: GlommioDatagram::<net::UdpSocket>::from(socket) }
     }
 }
 
@@ -48,12 +46,7 @@ fn sockaddr_storage_to_std(addr: SockaddrStorage) -> Option<SocketAddr> {
             .as_sockaddr_in()
             .map(|x| SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::from(x.ip()), x.port()))),
         Some(nix::sys::socket::AddressFamily::Inet6) => addr.as_sockaddr_in6().map(|x| {
-            SocketAddr::V6(SocketAddrV6::new(
-                x.ip(),
-                x.port(),
-                x.flowinfo(),
-                x.scope_id(),
-            ))
+            SocketAddr::V6(SocketAddrV6::new(x.ip(), x.port(), x.flowinfo(), x.scope_id()))
         }),
         _ => None,
     }
@@ -86,18 +79,12 @@ impl UdpSocket {
             .next()
             .ok_or_else(|| io::Error::new(io::ErrorKind::Other, "empty address"))?;
 
-        let domain = if addr.is_ipv6() {
-            Domain::IPV6
-        } else {
-            Domain::IPV4
-        };
+        let domain = if addr.is_ipv6() { Domain::IPV6 } else { Domain::IPV4 };
         let sk = Socket::new(domain, Type::DGRAM, Some(Protocol::UDP))?;
         let addr = socket2::SockAddr::from(addr);
         sk.set_reuse_port(true)?;
         sk.bind(&addr)?;
-        Ok(Self {
-            socket: GlommioDatagram::from(sk),
-        })
+        Ok(Self { socket: GlommioDatagram::from(sk) })
     }
 
     /// Connects this UDP socket to a remote address, allowing the [`send`] and
@@ -224,10 +211,7 @@ impl UdpSocket {
     /// For more information about this option, see
     /// [`UdpSocket::join_multicast_v4`].
     pub fn leave_multicast_v4(&self, multiaddr: &Ipv4Addr, interface: &Ipv4Addr) -> Result<()> {
-        Ok(self
-            .socket
-            .socket
-            .leave_multicast_v4(multiaddr, interface)?)
+        Ok(self.socket.socket.leave_multicast_v4(multiaddr, interface)?)
     }
 
     /// Executes an operation of the `IPV6_DROP_MEMBERSHIP` type.
@@ -235,10 +219,7 @@ impl UdpSocket {
     /// For more information about this option, see
     /// [`UdpSocket::join_multicast_v6`].
     pub fn leave_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> Result<()> {
-        Ok(self
-            .socket
-            .socket
-            .leave_multicast_v6(multiaddr, interface)?)
+        Ok(self.socket.socket.leave_multicast_v6(multiaddr, interface)?)
     }
 
     /// Gets the value of the `IP_MULTICAST_LOOP` option for this socket.
@@ -279,10 +260,7 @@ impl UdpSocket {
     /// # })
     /// ```
     pub fn set_multicast_loop_v4(&self, multicast_loop_v4: bool) -> Result<()> {
-        Ok(self
-            .socket
-            .socket
-            .set_multicast_loop_v4(multicast_loop_v4)?)
+        Ok(self.socket.socket.set_multicast_loop_v4(multicast_loop_v4)?)
     }
 
     /// Gets the value of the `IPV6_MULTICAST_LOOP` option for this socket.
@@ -323,10 +301,7 @@ impl UdpSocket {
     /// # })
     /// ```
     pub fn set_multicast_loop_v6(&self, multicast_loop_v6: bool) -> Result<()> {
-        Ok(self
-            .socket
-            .socket
-            .set_multicast_loop_v6(multicast_loop_v6)?)
+        Ok(self.socket.socket.set_multicast_loop_v6(multicast_loop_v6)?)
     }
 
     /// Gets the value of the `IP_MULTICAST_TTL` option for this socket.
@@ -756,14 +731,8 @@ mod tests {
         test_executor!(async move {
             let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
             let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
-            receiver
-                .connect(sender.local_addr().unwrap())
-                .await
-                .unwrap();
-            sender
-                .connect(receiver.local_addr().unwrap())
-                .await
-                .unwrap();
+            receiver.connect(sender.local_addr().unwrap()).await.unwrap();
+            sender.connect(receiver.local_addr().unwrap()).await.unwrap();
 
             assert_eq!(receiver.peer_addr().unwrap(), sender.local_addr().unwrap());
             assert_eq!(sender.peer_addr().unwrap(), receiver.local_addr().unwrap());
@@ -795,10 +764,7 @@ mod tests {
             for _ in 0..10 {
                 sender.send(&[65u8; 1]).await.unwrap();
                 // because we are connected, those messages will never arrive.
-                other_sender
-                    .send_to(&[64u8; 1], receiver.local_addr().unwrap())
-                    .await
-                    .unwrap();
+                other_sender.send_to(&[64u8; 1], receiver.local_addr().unwrap()).await.unwrap();
             }
 
             for _ in 0..10 {
@@ -891,11 +857,8 @@ mod tests {
                         .unwrap();
                     assert_eq!(sz, 1);
                 }
-                let (_, from) = receiver
-                    .socket
-                    .recv_from_blocking(&mut buf, MsgFlags::MSG_PEEK)
-                    .await
-                    .unwrap();
+                let (_, from) =
+                    receiver.socket.recv_from_blocking(&mut buf, MsgFlags::MSG_PEEK).await.unwrap();
                 sockaddr_storage_to_std(from).expect("invalid socket addr for this family!")
             })
             .detach();
@@ -937,11 +900,8 @@ mod tests {
 
             let receive_handle = crate::spawn_local(async move {
                 let mut buf = [0u8; 1];
-                let (sz, from) = receiver
-                    .socket
-                    .recv_from_blocking(&mut buf, MsgFlags::empty())
-                    .await
-                    .unwrap();
+                let (sz, from) =
+                    receiver.socket.recv_from_blocking(&mut buf, MsgFlags::empty()).await.unwrap();
                 assert_eq!(sz, 1);
                 sockaddr_storage_to_std(from).expect("invalid socket addr for this family!")
             })
@@ -981,10 +941,7 @@ mod tests {
 
             let sockaddr = SockaddrStorage::from(addr);
             let me = UdpSocket::bind("127.0.0.1:0").unwrap();
-            me.socket
-                .send_to_blocking(&[65u8; 1], sockaddr)
-                .await
-                .unwrap();
+            me.socket.send_to_blocking(&[65u8; 1], sockaddr).await.unwrap();
 
             receiver.connect(me.local_addr().unwrap()).await.unwrap();
             let mut buf = [0u8; 1];
@@ -1010,10 +967,8 @@ mod tests {
             assert!(multicast_addr.is_multicast());
             let interface_addr = Ipv4Addr::new(0, 0, 0, 0);
             let s = UdpSocket::bind("127.0.0.1:0").unwrap();
-            s.join_multicast_v4(&multicast_addr, &interface_addr)
-                .unwrap();
-            s.leave_multicast_v4(&multicast_addr, &interface_addr)
-                .unwrap();
+            s.join_multicast_v4(&multicast_addr, &interface_addr).unwrap();
+            s.leave_multicast_v4(&multicast_addr, &interface_addr).unwrap();
         });
     }
 
@@ -1032,8 +987,7 @@ mod tests {
     fn set_multicast_loop_v4() {
         test_executor!(async move {
             let s = UdpSocket::bind("127.0.0.1:0").unwrap();
-            s.set_multicast_loop_v4(false)
-                .expect("set_multicast_loop_v4 call failed");
+            s.set_multicast_loop_v4(false).expect("set_multicast_loop_v4 call failed");
             assert!(!s.multicast_loop_v4().unwrap());
         });
     }
@@ -1042,8 +996,7 @@ mod tests {
     fn set_multicast_loop_v6() {
         test_executor!(async move {
             let s = UdpSocket::bind("::1:0").unwrap();
-            s.set_multicast_loop_v6(false)
-                .expect("set_multicast_loop_v6 call failed");
+            s.set_multicast_loop_v6(false).expect("set_multicast_loop_v6 call failed");
             assert!(!s.multicast_loop_v6().unwrap());
         });
     }
@@ -1052,8 +1005,7 @@ mod tests {
     fn set_multicast_ttl_v4() {
         test_executor!(async move {
             let s = UdpSocket::bind("127.0.0.1:0").unwrap();
-            s.set_multicast_ttl_v4(42)
-                .expect("set_multicast_ttl_v4 call failed");
+            s.set_multicast_ttl_v4(42).expect("set_multicast_ttl_v4 call failed");
             assert_eq!(s.multicast_ttl_v4().unwrap(), 42);
         });
     }

@@ -98,10 +98,7 @@ impl UnixListener {
         sk.listen(128)?;
         let listener = sk.into();
 
-        Ok(UnixListener {
-            reactor: Rc::downgrade(&crate::executor().reactor()),
-            listener,
-        })
+        Ok(UnixListener { reactor: Rc::downgrade(&crate::executor().reactor()), listener })
     }
 
     /// Accepts a new incoming Unix connection and allows the result to be sent
@@ -281,9 +278,7 @@ pin_project! {
 
 impl FromRawFd for UnixStream {
     unsafe fn from_raw_fd(fd: RawFd) -> Self {
-        UnixStream {
-            stream: GlommioStream::from_raw_fd(fd as _),
-        }
+        UnixStream { stream: GlommioStream::from_raw_fd(fd as _) }
     }
 }
 
@@ -334,9 +329,7 @@ impl UnixStream {
         let source = reactor.connect(socket.as_raw_fd(), addr);
         source.collect_rw().await?;
 
-        Ok(Self {
-            stream: GlommioStream::from(socket),
-        })
+        Ok(Self { stream: GlommioStream::from(socket) })
     }
 
     /// Creates a buffered Unix connection with default receive buffer.
@@ -346,18 +339,14 @@ impl UnixStream {
 
     /// Creates a buffered Unix connection with custom receive buffer.
     pub fn buffered_with<B: Buffered>(self, buf: B) -> UnixStream<B> {
-        UnixStream {
-            stream: self.stream.buffered_with(buf),
-        }
+        UnixStream { stream: self.stream.buffered_with(buf) }
     }
 }
 
 impl<B: RxBuf> UnixStream<B> {
     /// Shuts down the read, write, or both halves of this connection.
     pub async fn shutdown(&self, how: Shutdown) -> Result<()> {
-        poll_fn(|cx| self.stream.poll_shutdown(cx, how))
-            .await
-            .map_err(Into::into)
+        poll_fn(|cx| self.stream.poll_shutdown(cx, how)).await.map_err(Into::into)
     }
 
     /// Receives data on the socket from the remote address to which it is
@@ -495,17 +484,13 @@ impl UnixDatagram {
         let sk = Socket::new(Domain::UNIX, Type::DGRAM, None)?;
         let addr = socket2::SockAddr::unix(addr.as_ref())?;
         sk.bind(&addr)?;
-        Ok(Self {
-            socket: GlommioDatagram::from(sk),
-        })
+        Ok(Self { socket: GlommioDatagram::from(sk) })
     }
 
     /// Creates a Unix Datagram socket which is not bound to any address.
     pub fn unbound() -> Result<UnixDatagram> {
         let sk = Socket::new(Domain::UNIX, Type::DGRAM, None)?;
-        Ok(Self {
-            socket: GlommioDatagram::from(sk),
-        })
+        Ok(Self { socket: GlommioDatagram::from(sk) })
     }
 
     /// Connects an unbounded Unix Datagram socket to a remote address, allowing

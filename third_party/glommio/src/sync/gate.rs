@@ -41,20 +41,13 @@ impl Gate {
     /// Create a new [`Gate`](crate::sync::Gate)
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            inner: Rc::new(GateInner {
-                count: Cell::new(0),
-                state: RefCell::new(State::Open),
-            }),
-        }
+        Self { inner: Rc::new(GateInner { count: Cell::new(0), state: RefCell::new(State::Open) }) }
     }
 
     /// Get a visitor pass which will be waited to be released on closing
     pub fn enter(&self) -> Result<Pass, GlommioError<()>> {
         self.inner.enter()?;
-        Ok(Pass {
-            gate: self.inner.clone(),
-        })
+        Ok(Pass { gate: self.inner.clone() })
     }
 
     /// Spawn a task for which the gate will wait on closing into the current

@@ -98,10 +98,7 @@ struct WaiterAdapter {
 
 impl WaiterAdapter {
     fn new() -> Self {
-        WaiterAdapter {
-            pointers_ops: WaiterPointerOps,
-            link_ops: LinkOps,
-        }
+        WaiterAdapter { pointers_ops: WaiterPointerOps, link_ops: LinkOps }
     }
 }
 
@@ -230,10 +227,8 @@ impl<'a, T> Waiter<'a, T> {
 
     fn remove_from_waiting_queue(node: Pin<&mut WaiterNode>, rw: &mut State) {
         if node.link.is_linked() {
-            let mut cursor = unsafe {
-                rw.waiters_queue
-                    .cursor_mut_from_ptr(node.get_unchecked_mut())
-            };
+            let mut cursor =
+                unsafe { rw.waiters_queue.cursor_mut_from_ptr(node.get_unchecked_mut()) };
 
             if cursor.remove().is_none() {
                 panic!("Waiter has to be linked into the list of waiting futures");
@@ -258,8 +253,7 @@ impl<'a, T> Waiter<'a, T> {
         }
 
         // It is safe to skip null check here because we use object reference
-        rw.waiters_queue
-            .push_back(unsafe { NonNull::new_unchecked(node.get_unchecked_mut()) });
+        rw.waiters_queue.push_back(unsafe { NonNull::new_unchecked(node.get_unchecked_mut()) });
     }
 }
 
@@ -453,10 +447,7 @@ impl<T> RwLock<T> {
     /// let lock = RwLock::new(5);
     /// ```
     pub fn new(value: T) -> Self {
-        RwLock {
-            state: RefCell::new(State::new()),
-            value: RefCell::new(Some(value)),
-        }
+        RwLock { state: RefCell::new(State::new()), value: RefCell::new(Some(value)) }
     }
 
     /// Returns a mutable reference to the underlying data.
@@ -538,19 +529,13 @@ impl<T> RwLock<T> {
             let try_result = state.try_read()?;
 
             if try_result {
-                return Ok(RwLockReadGuard {
-                    rw: self,
-                    value_ref: self.value.borrow(),
-                });
+                return Ok(RwLockReadGuard { rw: self, value_ref: self.value.borrow() });
             }
 
             Waiter::new(WaiterKind::Reader, self)
         };
 
-        waiter.await.map(|_| RwLockReadGuard {
-            rw: self,
-            value_ref: self.value.borrow(),
-        })
+        waiter.await.map(|_| RwLockReadGuard { rw: self, value_ref: self.value.borrow() })
     }
 
     /// Locks this RwLock with exclusive write access, suspending the current
@@ -587,20 +572,14 @@ impl<T> RwLock<T> {
             let try_result = state.try_write()?;
 
             if try_result {
-                return Ok(RwLockWriteGuard {
-                    rw: self,
-                    value_ref: self.value.borrow_mut(),
-                });
+                return Ok(RwLockWriteGuard { rw: self, value_ref: self.value.borrow_mut() });
             }
 
             Waiter::new(WaiterKind::Writer, self)
         };
         waiter.await?;
 
-        Ok(RwLockWriteGuard {
-            rw: self,
-            value_ref: self.value.borrow_mut(),
-        })
+        Ok(RwLockWriteGuard { rw: self, value_ref: self.value.borrow_mut() })
     }
 
     /// Attempts to acquire this RwLock with shared read access.
@@ -632,10 +611,7 @@ impl<T> RwLock<T> {
         let try_result = state.try_read()?;
 
         if try_result {
-            return Ok(RwLockReadGuard {
-                rw: self,
-                value_ref: self.value.borrow(),
-            });
+            return Ok(RwLockReadGuard { rw: self, value_ref: self.value.borrow() });
         }
 
         Err(GlommioError::WouldBlock(ResourceType::RwLock))
@@ -673,10 +649,7 @@ impl<T> RwLock<T> {
         let try_result = state.try_write()?;
 
         if try_result {
-            return Ok(RwLockWriteGuard {
-                rw: self,
-                value_ref: self.value.borrow_mut(),
-            });
+            return Ok(RwLockWriteGuard { rw: self, value_ref: self.value.borrow_mut() });
         }
 
         Err(GlommioError::WouldBlock(ResourceType::RwLock))

@@ -58,10 +58,7 @@ struct WaiterAdapter {
 
 impl WaiterAdapter {
     fn new() -> Self {
-        WaiterAdapter {
-            pointers_ops: WaiterPointerOps,
-            link_ops: LinkOps,
-        }
+        WaiterAdapter { pointers_ops: WaiterPointerOps, link_ops: LinkOps }
     }
 }
 
@@ -198,11 +195,7 @@ struct SemaphoreState {
 
 impl SemaphoreState {
     fn new(avail: u64) -> Self {
-        SemaphoreState {
-            avail,
-            closed: false,
-            waiters_list: LinkedList::new(WaiterAdapter::new()),
-        }
+        SemaphoreState { avail, closed: false, waiters_list: LinkedList::new(WaiterAdapter::new()) }
     }
 
     fn available(&self) -> u64 {
@@ -354,9 +347,7 @@ impl Semaphore {
     /// let _ = Semaphore::new(1);
     /// ```
     pub fn new(avail: u64) -> Semaphore {
-        Semaphore {
-            state: RefCell::new(SemaphoreState::new(avail)),
-        }
+        Semaphore { state: RefCell::new(SemaphoreState::new(avail)) }
     }
 
     /// Returns the amount of units currently available in this semaphore
@@ -825,10 +816,7 @@ mod test {
         assert!(result.is_err());
 
         let err = result.err().unwrap();
-        if !matches!(
-            err,
-            GlommioError::WouldBlock(ResourceType::Semaphore { .. })
-        ) {
+        if !matches!(err, GlommioError::WouldBlock(ResourceType::Semaphore { .. })) {
             panic!("Incorrect error type is returned from try_acquire_permit method");
         }
     }
@@ -846,10 +834,7 @@ mod test {
         assert!(result.is_err());
 
         let err = result.err().unwrap();
-        if !matches!(
-            err,
-            GlommioError::WouldBlock(ResourceType::Semaphore { .. })
-        ) {
+        if !matches!(err, GlommioError::WouldBlock(ResourceType::Semaphore { .. })) {
             panic!("Incorrect error type is returned from try_acquire_permit method");
         }
     }

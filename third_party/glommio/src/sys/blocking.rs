@@ -103,14 +103,7 @@ impl BlockingThreadOp {
                 raw_syscall!(ftruncate(fd, sz))
             }
             BlockingThreadOp::CopyFileRange(fd_in, mut off_in, fd_out, mut off_out, len) => {
-                raw_syscall!(copy_file_range(
-                    fd_in,
-                    &mut off_in,
-                    fd_out,
-                    &mut off_out,
-                    len,
-                    0
-                ))
+                raw_syscall!(copy_file_range(fd_in, &mut off_in, fd_out, &mut off_out, len, 0))
             }
             BlockingThreadOp::Fn(f) => {
                 f();
@@ -240,9 +233,7 @@ impl BlockingThreadPool {
         let tx = self.tx.clone();
 
         async move {
-            tx.send_async(req)
-                .await
-                .expect("failed to enqueue blocking operation");
+            tx.send_async(req).await.expect("failed to enqueue blocking operation");
         }
     }
 
@@ -255,10 +246,10 @@ impl BlockingThreadPool {
 
             let src = waiters.remove(&id).unwrap();
             let mut inner_source = src.borrow_mut();
-            inner_source.wakers.result.replace(
-                res.try_into()
-                    .expect("not a valid blocking operation's result"),
-            );
+            inner_source
+                .wakers
+                .result
+                .replace(res.try_into().expect("not a valid blocking operation's result"));
             inner_source.wakers.wake_waiters();
 
             woke += 1;

@@ -91,19 +91,11 @@ pub struct DmaBuffer {
 
 impl DmaBuffer {
     pub(crate) fn new(size: usize) -> Option<DmaBuffer> {
-        Some(DmaBuffer {
-            storage: BufferStorage::Sys(SysAlloc::new(size)?),
-            size,
-            trim: 0,
-        })
+        Some(DmaBuffer { storage: BufferStorage::Sys(SysAlloc::new(size)?), size, trim: 0 })
     }
 
     pub(crate) fn with_storage(size: usize, storage: BufferStorage) -> DmaBuffer {
-        DmaBuffer {
-            storage,
-            size,
-            trim: 0,
-        }
+        DmaBuffer { storage, size, trim: 0 }
     }
 
     pub(crate) fn uring_buffer_id(&self) -> Option<u32> {

@@ -104,19 +104,12 @@ pub fn get_machine_topology_unsorted() -> io::Result<Vec<CpuLocation>> {
     // numa_node -> (core_id -> [cpu_id])
     let mut node_to_core_to_cpus: BTreeMap<usize, BTreeMap<usize, Vec<usize>>> = BTreeMap::new();
     for l in &cpu_locations {
-        node_to_core_to_cpus
-            .entry(l.numa_node)
-            .or_default()
-            .entry(l.core)
-            .or_default()
-            .push(l.cpu)
+        node_to_core_to_cpus.entry(l.numa_node).or_default().entry(l.core).or_default().push(l.cpu)
     }
 
     let mut cpu_to_vcore = HashMap::new();
-    for (vcore, cpu_on_same_core) in node_to_core_to_cpus
-        .values()
-        .flat_map(BTreeMap::values)
-        .enumerate()
+    for (vcore, cpu_on_same_core) in
+        node_to_core_to_cpus.values().flat_map(BTreeMap::values).enumerate()
     {
         for &cpu in cpu_on_same_core {
             cpu_to_vcore.insert(cpu, vcore);
@@ -176,11 +169,7 @@ pub(crate) mod test_helpers {
             cpu_to_core
                 .entry(cpu.cpu)
                 .and_modify(|e| {
-                    assert_eq!(
-                        *e, cpu.core,
-                        "cpu {} in cores {} and {}",
-                        cpu.cpu, cpu.core, *e
-                    )
+                    assert_eq!(*e, cpu.core, "cpu {} in cores {} and {}", cpu.cpu, cpu.core, *e)
                 })
                 .or_insert(cpu.core);
 
@@ -231,12 +220,7 @@ pub(crate) mod test_helpers {
     }
 
     pub fn cpu_loc(numa_node: usize, package: usize, core: usize, cpu: usize) -> CpuLocation {
-        CpuLocation {
-            cpu,
-            core,
-            package,
-            numa_node,
-        }
+        CpuLocation { cpu, core, package, numa_node }
     }
 }
 
@@ -261,11 +245,7 @@ mod test {
         // panic because topology level are unclear:
         // numa node 0 is associated with package 0 and 1
         // package 1 is associated with numa node 0 and 2
-        let topology = vec![
-            cpu_loc(0, 0, 0, 0),
-            cpu_loc(0, 1, 1, 1),
-            cpu_loc(2, 1, 2, 2),
-        ];
+        let topology = vec![cpu_loc(0, 0, 0, 0), cpu_loc(0, 1, 1, 1), cpu_loc(2, 1, 2, 2)];
 
         check_topolgy(topology);
     }

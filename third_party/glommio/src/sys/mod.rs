@@ -47,12 +47,7 @@ pub struct Fsxattr {
 
 const FS_SETXATTR_MAGIC: u8 = b'X';
 const FS_SETXATTR_TYPE_MODE: u8 = 32;
-ioctl_write_ptr!(
-    set_fsxattr,
-    FS_SETXATTR_MAGIC,
-    FS_SETXATTR_TYPE_MODE,
-    Fsxattr
-);
+ioctl_write_ptr!(set_fsxattr, FS_SETXATTR_MAGIC, FS_SETXATTR_TYPE_MODE, Fsxattr);
 
 pub(crate) fn fs_hint_extentsize(fd: RawFd, size: usize) -> nix::Result<i32> {
     let attr = Fsxattr {
@@ -128,10 +123,7 @@ pub(crate) fn recvmsg_syscall<T: SockaddrLike>(
     len: usize,
     flags: i32,
 ) -> io::Result<(usize, T)> {
-    let mut iov = libc::iovec {
-        iov_base: buf as *mut libc::c_void,
-        iov_len: len,
-    };
+    let mut iov = libc::iovec { iov_base: buf as *mut libc::c_void, iov_len: len };
 
     let mut msg_name = MaybeUninit::<nix::sys::socket::sockaddr_storage>::uninit();
     let msg_namelen = std::mem::size_of::<nix::sys::socket::sockaddr_storage>() as libc::socklen_t;
@@ -154,10 +146,7 @@ pub(crate) fn sendmsg_syscall(
     addr: &impl nix::sys::socket::SockaddrLike,
     flags: i32,
 ) -> io::Result<usize> {
-    let mut iov = libc::iovec {
-        iov_base: buf as *mut libc::c_void,
-        iov_len: len,
-    };
+    let mut iov = libc::iovec { iov_base: buf as *mut libc::c_void, iov_len: len };
 
     let msg_name = addr.as_ptr() as *mut libc::c_void;
     let msg_namelen = addr.len();
@@ -321,10 +310,7 @@ impl SleepNotifier {
         // most likely happened because the remote executor already died, in which
         // case they were no longer interested in this notification. But log.
         if self.waker_sender.send(waker).is_err() {
-            debug!(
-                "Executor {} cannot send the waker to its destination!",
-                self.id()
-            );
+            debug!("Executor {} cannot send the waker to its destination!", self.id());
         }
 
         self.notify(force_notify);
@@ -472,12 +458,7 @@ pub(crate) struct TimeSpec64 {
 
 impl Default for TimeSpec64 {
     fn default() -> TimeSpec64 {
-        TimeSpec64 {
-            raw: uring_sys::__kernel_timespec {
-                tv_sec: 0,
-                tv_nsec: 0,
-            },
-        }
+        TimeSpec64 { raw: uring_sys::__kernel_timespec { tv_sec: 0, tv_nsec: 0 } }
     }
 }
 
@@ -522,12 +503,8 @@ impl TryFrom<Duration> for TimeSpec64 {
 }
 
 impl TimeSpec64 {
-    pub const MAX: TimeSpec64 = TimeSpec64 {
-        raw: uring_sys::__kernel_timespec {
-            tv_sec: i64::MAX,
-            tv_nsec: 999_999_999,
-        },
-    };
+    pub const MAX: TimeSpec64 =
+        TimeSpec64 { raw: uring_sys::__kernel_timespec { tv_sec: i64::MAX, tv_nsec: 999_999_999 } };
 }
 
 pub(super) struct Latencies {

@@ -41,12 +41,7 @@ pub(crate) enum SourceType {
         libc::msghdr,
         MaybeUninit<nix::sys::socket::sockaddr_storage>,
     ),
-    SockSendMsg(
-        DmaBuffer,
-        libc::iovec,
-        libc::msghdr,
-        nix::sys::socket::SockaddrStorage,
-    ),
+    SockSendMsg(DmaBuffer, libc::iovec, libc::msghdr, nix::sys::socket::SockaddrStorage),
     Open(CString),
     FdataSync,
     Fallocate,
@@ -74,9 +69,9 @@ impl TryFrom<SourceType> for Statx {
     fn try_from(value: SourceType) -> Result<Self, Self::Error> {
         match value {
             SourceType::Statx(_, buf) => Ok(buf.into_inner()),
-            src => Err(GlommioError::ReactorError(
-                ReactorErrorKind::IncorrectSourceType(format!("{src:?}")),
-            )),
+            src => Err(GlommioError::ReactorError(ReactorErrorKind::IncorrectSourceType(format!(
+                "{src:?}"
+            )))),
         }
     }
 }
@@ -202,9 +197,7 @@ impl Source {
     }
 
     pub(crate) fn extract_source_type(self) -> SourceType {
-        self.inner
-            .borrow_mut()
-            .update_source_type(SourceType::Invalid)
+        self.inner.borrow_mut().update_source_type(SourceType::Invalid)
     }
 
     pub(crate) fn extract_buffer(self) -> IoBuffer {
@@ -226,11 +219,7 @@ impl Source {
 
     pub(crate) fn result(&self) -> Option<io::Result<usize>> {
         let mut inner = self.inner.borrow_mut();
-        let ret = inner
-            .wakers
-            .result
-            .as_ref()
-            .map(|x| OsResult::from(x).into());
+        let ret = inner.wakers.result.as_ref().map(|x| OsResult::from(x).into());
         if ret.is_none() {
             return ret;
         }
@@ -244,12 +233,7 @@ impl Source {
                 let post_lat = lat.fulfilled_at.elapsed();
 
                 let reactor = &crate::executor().reactor().sys;
-                (stat_fn)(
-                    pre_lat,
-                    io_lat,
-                    post_lat,
-                    reactor.ring_for_source(self).io_stats_mut(),
-                );
+                (stat_fn)(pre_lat, io_lat, post_lat, reactor.ring_for_source(self).io_stats_mut());
                 (stat_fn)(
                     pre_lat,
                     io_lat,

@@ -124,10 +124,8 @@ impl BlockDevice {
 
         let cache_data = read_to_string(queue.join("write_cache")).unwrap();
         let cache = cache_data.parse::<StorageCache>().unwrap();
-        let subcomponents = read_dir(dir.join("slaves"))
-            .unwrap()
-            .map(|x| x.unwrap().path())
-            .collect();
+        let subcomponents =
+            read_dir(dir.join("slaves")).unwrap().map(|x| x.unwrap().path()).collect();
 
         BlockDevice {
             memory_device: false,
@@ -230,16 +228,9 @@ impl ListIterator {
     fn from_str(s: impl Into<String>) -> io::Result<Self> {
         let list_str = s.into();
         if !list_str.is_ascii() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "input is not ascii",
-            ));
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "input is not ascii"));
         }
-        Ok(Self {
-            list_str,
-            idx: 0,
-            range_iter: None,
-        })
+        Ok(Self { list_str, idx: 0, range_iter: None })
     }
 
     fn parse_next_num(&mut self) -> io::Result<usize> {
@@ -456,10 +447,7 @@ impl RangeIter<Checked> {
         if (last - self.beg) % self.group_size < self.used_size - 1 {
             self.ret(last.checked_add(1)?)
         } else {
-            self.ret(
-                last.checked_add(1)?
-                    .checked_add(self.group_size - self.used_size)?,
-            )
+            self.ret(last.checked_add(1)?.checked_add(self.group_size - self.used_size)?)
         }
     }
 
@@ -498,10 +486,7 @@ pub(super) mod test_helpers {
         pub(super) fn from_str(s: impl Into<String>) -> io::Result<Self> {
             let hex_str = s.into();
             if !hex_str.is_ascii() {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    "input is not ascii",
-                ));
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "input is not ascii"));
             }
             let len = hex_str.len();
             Ok(Self {
@@ -539,10 +524,8 @@ pub(super) mod test_helpers {
             // Count unused bits (these are all equal to 0)
             self.bit_counter += self.n_bits_on_deck;
 
-            self.s_end = 1 + self
-                .hex_str
-                .get(..self.s_beg)?
-                .rfind(|c: char| c.is_ascii_hexdigit())?;
+            self.s_end =
+                1 + self.hex_str.get(..self.s_beg)?.rfind(|c: char| c.is_ascii_hexdigit())?;
             self.s_beg = self
                 .hex_str
                 .get(..self.s_end)?
@@ -577,38 +560,14 @@ mod test {
 
     #[test]
     fn hex_bit_iterator() -> io::Result<()> {
-        assert_eq!(
-            HexBitIterator::from_str("")?.collect::<Vec<_>>(),
-            Vec::<usize>::new()
-        );
-        assert_eq!(
-            HexBitIterator::from_str("\n")?.collect::<Vec<_>>(),
-            Vec::<usize>::new()
-        );
-        assert_eq!(
-            HexBitIterator::from_str("00\n")?.collect::<Vec<_>>(),
-            Vec::<usize>::new()
-        );
-        assert_eq!(
-            HexBitIterator::from_str("0,0\n")?.collect::<Vec<_>>(),
-            Vec::<usize>::new()
-        );
-        assert_eq!(
-            HexBitIterator::from_str("03")?.collect::<Vec<_>>(),
-            vec![0, 1]
-        );
-        assert_eq!(
-            HexBitIterator::from_str("0c")?.collect::<Vec<_>>(),
-            vec![2, 3]
-        );
-        assert_eq!(
-            HexBitIterator::from_str("c0")?.collect::<Vec<_>>(),
-            vec![6, 7]
-        );
-        assert_eq!(
-            HexBitIterator::from_str("03,00\n")?.collect::<Vec<_>>(),
-            vec![8, 9]
-        );
+        assert_eq!(HexBitIterator::from_str("")?.collect::<Vec<_>>(), Vec::<usize>::new());
+        assert_eq!(HexBitIterator::from_str("\n")?.collect::<Vec<_>>(), Vec::<usize>::new());
+        assert_eq!(HexBitIterator::from_str("00\n")?.collect::<Vec<_>>(), Vec::<usize>::new());
+        assert_eq!(HexBitIterator::from_str("0,0\n")?.collect::<Vec<_>>(), Vec::<usize>::new());
+        assert_eq!(HexBitIterator::from_str("03")?.collect::<Vec<_>>(), vec![0, 1]);
+        assert_eq!(HexBitIterator::from_str("0c")?.collect::<Vec<_>>(), vec![2, 3]);
+        assert_eq!(HexBitIterator::from_str("c0")?.collect::<Vec<_>>(), vec![6, 7]);
+        assert_eq!(HexBitIterator::from_str("03,00\n")?.collect::<Vec<_>>(), vec![8, 9]);
         assert_eq!(
             HexBitIterator::from_str("03,fF")?.collect::<Vec<_>>(),
             vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
@@ -726,51 +685,32 @@ mod test {
     #[test]
     fn list_iterator() -> io::Result<()> {
         assert_eq!(
-            ListIterator::from_str("\0")?
-                .collect_ok::<Vec<_>>()
-                .unwrap(),
+            ListIterator::from_str("\0")?.collect_ok::<Vec<_>>().unwrap(),
             Vec::<usize>::new()
         );
         assert_eq!(
-            ListIterator::from_str("\n")?
-                .collect_ok::<Vec<_>>()
-                .unwrap(),
+            ListIterator::from_str("\n")?.collect_ok::<Vec<_>>().unwrap(),
             Vec::<usize>::new()
         );
+        assert_eq!(ListIterator::from_str("0,8\n")?.collect_ok::<Vec<_>>().unwrap(), vec![0, 8]);
         assert_eq!(
-            ListIterator::from_str("0,8\n")?
-                .collect_ok::<Vec<_>>()
-                .unwrap(),
-            vec![0, 8]
-        );
-        assert_eq!(
-            ListIterator::from_str("0-3\n")?
-                .collect_ok::<Vec<_>>()
-                .unwrap(),
+            ListIterator::from_str("0-3\n")?.collect_ok::<Vec<_>>().unwrap(),
             vec![0, 1, 2, 3]
         );
         assert_eq!(
-            ListIterator::from_str("0-3,8,12-16\0")?
-                .collect_ok::<Vec<_>>()
-                .unwrap(),
+            ListIterator::from_str("0-3,8,12-16\0")?.collect_ok::<Vec<_>>().unwrap(),
             vec![0, 1, 2, 3, 8, 12, 13, 14, 15, 16]
         );
         assert_eq!(
-            ListIterator::from_str("9-38:4/10\0")?
-                .collect_ok::<Vec<_>>()
-                .unwrap(),
+            ListIterator::from_str("9-38:4/10\0")?.collect_ok::<Vec<_>>().unwrap(),
             vec![9, 10, 11, 12, 19, 20, 21, 22, 29, 30, 31, 32]
         );
         assert_eq!(
-            ListIterator::from_str("0-1023:2/256\0")?
-                .collect_ok::<Vec<_>>()
-                .unwrap(),
+            ListIterator::from_str("0-1023:2/256\0")?.collect_ok::<Vec<_>>().unwrap(),
             vec![0, 1, 256, 257, 512, 513, 768, 769]
         );
         assert_eq!(
-            ListIterator::from_str("0-3,8,12-32:2/10\n")?
-                .collect_ok::<Vec<_>>()
-                .unwrap(),
+            ListIterator::from_str("0-3,8,12-32:2/10\n")?.collect_ok::<Vec<_>>().unwrap(),
             vec![0, 1, 2, 3, 8, 12, 13, 22, 23, 32]
         );
         assert!(ListIterator::from_str("-")?.any(|e| e.is_err()));
@@ -800,9 +740,7 @@ mod test {
         assert!(ListIterator::from_str("5-80:0/1\0")?.all(|e| e.is_ok()));
         assert!(ListIterator::from_str(",,1,,4-6,,       ,,\0")?.any(|e| e.is_ok()));
 
-        assert!(ListIterator::from_str("collect_ok_err\0")?
-            .collect_ok::<Vec<_>>()
-            .is_err());
+        assert!(ListIterator::from_str("collect_ok_err\0")?.collect_ok::<Vec<_>>().is_err());
 
         Ok(())
     }
@@ -819,9 +757,7 @@ mod test {
                 let f_mask = cpu_topology.join(path);
                 let f_list = cpu_topology.join(format!("{path}_list"));
                 assert_eq!(
-                    HexBitIterator::from_path(&f_mask)
-                        .unwrap()
-                        .collect::<Vec<_>>(),
+                    HexBitIterator::from_path(&f_mask).unwrap().collect::<Vec<_>>(),
                     ListIterator::from_path(&f_list)
                         .unwrap()
                         .map(Result::unwrap)

@@ -98,9 +98,7 @@ pub(crate) struct UringBufferAllocator {
 
 impl fmt::Debug for UringBufferAllocator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UringBufferAllocator")
-            .field("data", &self.data)
-            .finish()
+        f.debug_struct("UringBufferAllocator").field("data", &self.data).finish()
     }
 }
 
@@ -110,21 +108,12 @@ impl UringBufferAllocator {
         let (data, allocator) = unsafe {
             let data = alloc::alloc::alloc(layout);
             let data = std::ptr::NonNull::new(data).unwrap();
-            let allocator = BuddyAlloc::new(BuddyAllocParam::new(
-                data.as_ptr(),
-                layout.size(),
-                layout.align(),
-            ));
+            let allocator =
+                BuddyAlloc::new(BuddyAllocParam::new(data.as_ptr(), layout.size(), layout.align()));
             (data, RefCell::new(allocator))
         };
 
-        UringBufferAllocator {
-            data,
-            size,
-            allocator,
-            layout,
-            uring_buffer_id: Cell::new(None),
-        }
+        UringBufferAllocator { data, size, allocator, layout, uring_buffer_id: Cell::new(None) }
     }
 
     fn activate_registered_buffers(&self, idx: u32) {
@@ -470,11 +459,7 @@ fn record_stats<Ring: UringCommon>(
         if let Some(reused) = src.stats_collection.and_then(|x| x.reused) {
             reused(res, ring.io_stats_mut(), waiters as u64);
             if let Some(handle) = src.task_queue {
-                reused(
-                    res,
-                    ring.io_stats_for_task_queue_mut(handle),
-                    waiters as u64,
-                );
+                reused(res, ring.io_stats_for_task_queue_mut(handle), waiters as u64);
             }
         }
     }
@@ -490,8 +475,7 @@ fn peek_one_chain(queue: &VecDeque<UringDescriptor>, ring_size: usize) -> Option
         .iter()
         .take(ring_size)
         .position(|sqe| {
-            !sqe.flags
-                .intersects(SubmissionFlags::IO_LINK | SubmissionFlags::IO_HARDLINK)
+            !sqe.flags.intersects(SubmissionFlags::IO_LINK | SubmissionFlags::IO_HARDLINK)
         })
         .expect("Unterminated SQE link chain or submission queue overflow");
     Some(0..chain + 1)
@@ -548,9 +532,7 @@ where
             return Some(false);
         }
 
-        let src = source_map
-            .borrow_mut()
-            .consume_source(from_user_data(value.user_data()));
+        let src = source_map.borrow_mut().consume_source(from_user_data(value.user_data()));
 
         let result = value.result();
 
@@ -580,11 +562,7 @@ impl SourceMap {
         let item = source.inner.clone();
         let id = self.alloc(item);
         let status = EnqueuedStatus::Enqueued;
-        source
-            .inner
-            .borrow_mut()
-            .enqueued
-            .replace(EnqueuedSource { id, queue, status });
+        source.inner.borrow_mut().enqueued.replace(EnqueuedSource { id, queue, status });
         id
     }
 
@@ -883,12 +861,7 @@ impl UringCommon for PollRing {
 
                 for (op, mut sqe) in ops.into_iter().zip(sqes.into_iter()) {
                     let allocator = self.allocator.clone();
-                    fill_sqe(
-                        &mut sqe,
-                        &op,
-                        move |size| allocator.new_buffer(size),
-                        source_map,
-                    );
+                    fill_sqe(&mut sqe, &op, move |size| allocator.new_buffer(size), source_map);
                 }
                 Some(true)
             } else {
@@ -955,19 +928,14 @@ impl SleepableRing {
             _ => unreachable!(),
         };
 
-        self.submission_queue()
-            .borrow_mut()
-            .submissions
-            .push_front(UringDescriptor {
-                args: op,
-                fd: -1,
-                flags: SubmissionFlags::empty(),
-                user_data: to_user_data(
-                    self.source_map
-                        .borrow_mut()
-                        .add_source(&source, self.submission_queue.clone()),
-                ),
-            });
+        self.submission_queue().borrow_mut().submissions.push_front(UringDescriptor {
+            args: op,
+            fd: -1,
+            flags: SubmissionFlags::empty(),
+            user_data: to_user_data(
+                self.source_map.borrow_mut().add_source(&source, self.submission_queue.clone()),
+            ),
+        });
         source
     }
 
@@ -1006,9 +974,7 @@ impl SleepableRing {
             fd: -1,
             flags: SubmissionFlags::IO_LINK,
             user_data: to_user_data(
-                self.source_map
-                    .borrow_mut()
-                    .add_source(&timer_source, queue.clone()),
+                self.source_map.borrow_mut().add_source(&timer_source, queue.clone()),
             ),
         });
         timer_source
@@ -1039,12 +1005,7 @@ impl SleepableRing {
             fill_sqe(
                 &mut sqe,
                 &op,
-                |size| {
-                    Some(DmaBuffer::with_storage(
-                        size,
-                        BufferStorage::EventFd(buffer_ptr),
-                    ))
-                },
+                |size| Some(DmaBuffer::with_storage(size, BufferStorage::EventFd(buffer_ptr))),
                 &mut self.source_map.borrow_mut(),
             );
 
@@ -1061,29 +1022,18 @@ impl SleepableRing {
     }
 
     fn sleep(&mut self, link: &Source) -> io::Result<usize> {
-        assert_eq!(
-            self.waiting_kernel_submission(),
-            0,
-            "sleeping with pending SQEs"
-        );
+        assert_eq!(self.waiting_kernel_submission(), 0, "sleeping with pending SQEs");
         if let Some(mut sqe) = self.ring.sq().prepare_sqe() {
             let sqe_ptr = unsafe { sqe.raw_mut() as *mut _ };
             let op = UringDescriptor {
                 fd: link.raw(),
                 flags: SubmissionFlags::empty(),
                 user_data: to_user_data(
-                    self.source_map
-                        .borrow_mut()
-                        .add_source(link, self.submission_queue.clone()),
+                    self.source_map.borrow_mut().add_source(link, self.submission_queue.clone()),
                 ),
                 args: UringOpDescriptor::PollAdd(common_flags() | read_flags()),
             };
-            fill_sqe(
-                &mut sqe,
-                &op,
-                DmaBuffer::new,
-                &mut self.source_map.borrow_mut(),
-            );
+            fill_sqe(&mut sqe, &op, DmaBuffer::new, &mut self.source_map.borrow_mut());
 
             // We have now prepared the SQE that links the two rings. We now need to submit
             // it successfully to be able to safely sleep.
@@ -1215,12 +1165,7 @@ impl UringCommon for SleepableRing {
 
                 for (op, mut sqe) in ops.into_iter().zip(sqes.into_iter()) {
                     let allocator = self.allocator.clone();
-                    fill_sqe(
-                        &mut sqe,
-                        &op,
-                        move |size| allocator.new_buffer(size),
-                        source_map,
-                    );
+                    fill_sqe(&mut sqe, &op, move |size| allocator.new_buffer(size), source_map);
                 }
                 Some(true)
             } else {
@@ -1389,9 +1334,7 @@ impl Reactor {
 
     pub(crate) fn install_eventfd(&self) {
         if !self.eventfd_src.is_installed().unwrap() {
-            self.latency_ring
-                .borrow_mut()
-                .install_eventfd(&self.eventfd_src);
+            self.latency_ring.borrow_mut().install_eventfd(&self.eventfd_src);
         }
     }
 
@@ -1742,13 +1685,8 @@ impl Reactor {
     /// We may not be able to register an `SQE` at this point, so we return an
     /// Error and will just not sleep.
     fn link_rings_and_sleep(&self, ring: &mut SleepableRing) -> io::Result<()> {
-        let link_rings = Source::new(
-            IoRequirements::default(),
-            self.link_fd,
-            SourceType::LinkRings,
-            None,
-            None,
-        );
+        let link_rings =
+            Source::new(IoRequirements::default(), self.link_fd, SourceType::LinkRings, None, None);
         ring.sleep(&link_rings).or_else(Self::busy_ok).map(|_| {})
     }
 
@@ -1883,8 +1821,7 @@ impl Reactor {
             let events = process_remote_channels() + self.flush_syscall_thread();
             if events == 0 {
                 if self.eventfd_src.is_installed().unwrap() {
-                    self.link_rings_and_sleep(&mut main_ring)
-                        .expect("some error");
+                    self.link_rings_and_sleep(&mut main_ring).expect("some error");
                     // May have new cancellations related to the link ring fd.
                     flush_cancellations!(into &mut 0; lat_ring, poll_ring, main_ring);
                     flush_rings!(lat_ring, poll_ring, main_ring)?;
@@ -1976,24 +1913,9 @@ impl Reactor {
     }
 
     pub(crate) fn task_queue_io_stats(&self, h: &TaskQueueHandle) -> Option<IoStats> {
-        let main = self
-            .main_ring
-            .borrow_mut()
-            .task_queue_stats
-            .get_mut(h)
-            .map(std::mem::take);
-        let lat = self
-            .latency_ring
-            .borrow_mut()
-            .task_queue_stats
-            .get_mut(h)
-            .map(std::mem::take);
-        let poll = self
-            .poll_ring
-            .borrow_mut()
-            .task_queue_stats
-            .get_mut(h)
-            .map(std::mem::take);
+        let main = self.main_ring.borrow_mut().task_queue_stats.get_mut(h).map(std::mem::take);
+        let lat = self.latency_ring.borrow_mut().task_queue_stats.get_mut(h).map(std::mem::take);
+        let poll = self.poll_ring.borrow_mut().task_queue_stats.get_mut(h).map(std::mem::take);
 
         if let (None, None, None) = (&main, &lat, &poll) {
             None
@@ -2120,10 +2042,7 @@ mod tests {
             let data = alloc::alloc::alloc(l);
             assert_eq!(data as usize & 4095, 0);
             let data = std::ptr::NonNull::new(data).unwrap();
-            (
-                data,
-                BuddyAlloc::new(BuddyAllocParam::new(data.as_ptr(), l.size(), l.align())),
-            )
+            (data, BuddyAlloc::new(BuddyAllocParam::new(data.as_ptr(), l.size(), l.align())))
         };
         let x = allocator.malloc(4096);
         assert_eq!(x as usize & 4095, 0);
@@ -2180,11 +2099,7 @@ mod tests {
             queue.submissions.push_back(UringDescriptor {
                 args: UringOpDescriptor::Nop,
                 fd: -1,
-                flags: if i == 1 {
-                    SubmissionFlags::IO_LINK
-                } else {
-                    SubmissionFlags::empty()
-                },
+                flags: if i == 1 { SubmissionFlags::IO_LINK } else { SubmissionFlags::empty() },
                 user_data: 0,
             });
         }

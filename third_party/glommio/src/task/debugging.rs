@@ -184,11 +184,7 @@ struct TaskInfo {
 
 impl TaskInfo {
     fn new(ptr: *const (), label: Option<&'static str>) -> Self {
-        Self {
-            ptr,
-            label,
-            ts: Instant::now(),
-        }
+        Self { ptr, label, ts: Instant::now() }
     }
 }
 

@@ -198,8 +198,6 @@ impl<R> fmt::Debug for JoinHandle<R> {
         let ptr = self.raw_task.as_ptr();
         let header = ptr as *const Header;
 
-        f.debug_struct("JoinHandle")
-            .field("header", unsafe { &(*header) })
-            .finish()
+        f.debug_struct("JoinHandle").field("header", unsafe { &(*header) }).finish()
     }
 }

@@ -97,12 +97,8 @@ where
     F: Future<Output = R>,
     S: Fn(Task),
 {
-    const RAW_WAKER_VTABLE: RawWakerVTable = RawWakerVTable::new(
-        Self::clone_waker,
-        Self::wake,
-        Self::wake_by_ref,
-        Self::drop_waker,
-    );
+    const RAW_WAKER_VTABLE: RawWakerVTable =
+        RawWakerVTable::new(Self::clone_waker, Self::wake, Self::wake_by_ref, Self::drop_waker);
 
     /// Allocates a task with the given `future` and `schedule` function.
     ///
@@ -211,12 +207,7 @@ where
         let offset_f = offset_union;
         let offset_r = offset_union;
 
-        TaskLayout {
-            layout,
-            offset_s,
-            offset_f,
-            offset_r,
-        }
+        TaskLayout { layout, offset_s, offset_f, offset_r }
     }
 
     /// Wakes a waker.
@@ -379,9 +370,7 @@ where
                 None
             };
 
-            let task = Task {
-                raw_task: NonNull::new_unchecked(ptr as *mut ()),
-            };
+            let task = Task { raw_task: NonNull::new_unchecked(ptr as *mut ()) };
 
             (*raw.schedule)(task);
             drop(guard);

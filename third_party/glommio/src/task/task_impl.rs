@@ -43,10 +43,7 @@ where
     };
 
     let task = Task { raw_task };
-    let handle = JoinHandle {
-        raw_task,
-        _marker: PhantomData,
-    };
+    let handle = JoinHandle { raw_task, _marker: PhantomData };
     (task, handle)
 }
 
@@ -168,8 +165,6 @@ impl fmt::Debug for Task {
         let ptr = self.raw_task.as_ptr();
         let header = ptr as *const Header;
 
-        f.debug_struct("Task")
-            .field("header", unsafe { &(*header) })
-            .finish()
+        f.debug_struct("Task").field("header", unsafe { &(*header) }).finish()
     }
 }

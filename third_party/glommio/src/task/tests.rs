@@ -23,9 +23,7 @@ mod ref_count {
 
     impl WakeN {
         fn new(n: usize) -> Self {
-            Self {
-                inner: Rc::new(RefCell::new(Inner { n, waker: None })),
-            }
+            Self { inner: Rc::new(RefCell::new(Inner { n, waker: None })) }
         }
 
         fn take_waker(&self) -> Option<Waker> {

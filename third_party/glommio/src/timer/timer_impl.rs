@@ -41,10 +41,7 @@ impl Inner {
 
         if let Some(waker) = waker {
             // Re-register the timer with the new timeout.
-            self.reactor
-                .upgrade()
-                .unwrap()
-                .insert_timer(self.id, self.when, waker);
+            self.reactor.upgrade().unwrap().insert_timer(self.id, self.when, waker);
         }
     }
 }
@@ -171,11 +168,7 @@ impl Future for Timer {
             Poll::Ready(inner.when)
         } else {
             // Register the timer in the reactor.
-            inner
-                .reactor
-                .upgrade()
-                .unwrap()
-                .insert_timer(inner.id, inner.when, cx.waker().clone());
+            inner.reactor.upgrade().unwrap().insert_timer(inner.id, inner.when, cx.waker().clone());
             inner.is_charged = true;
             Poll::Pending
         }
@@ -299,11 +292,7 @@ impl<T: 'static> TimerActionOnce<T> {
             tq,
         )?;
 
-        Ok(TimerActionOnce {
-            handle: task.detach(),
-            inner,
-            reactor: Rc::downgrade(&reactor),
-        })
+        Ok(TimerActionOnce { handle: task.detach(), inner, reactor: Rc::downgrade(&reactor) })
     }
 
     /// Creates a [`TimerActionOnce`] that will execute the associated future
@@ -452,10 +441,7 @@ impl<T: 'static> TimerActionOnce<T> {
     /// [`cancel`]: struct.TimerActionOnce.html#method.cancel
     /// [`join`]: struct.TimerActionOnce.html#method.join
     pub fn destroy(&self) {
-        self.reactor
-            .upgrade()
-            .unwrap()
-            .remove_timer(self.inner.borrow().id);
+        self.reactor.upgrade().unwrap().remove_timer(self.inner.borrow().id);
         self.handle.cancel();
     }
 
@@ -604,11 +590,7 @@ impl TimerActionRepeat {
             tq,
         )?;
 
-        Ok(TimerActionRepeat {
-            handle: task.detach(),
-            timer_id,
-            reactor: Rc::downgrade(&reactor),
-        })
+        Ok(TimerActionRepeat { handle: task.detach(), timer_id, reactor: Rc::downgrade(&reactor) })
     }
 
     /// Creates a [`TimerActionRepeat`] that will execute the associated future
@@ -754,11 +736,7 @@ where
     F: Future<Output = Result<T>>,
 {
     pub(super) fn new(future: F, dur: Duration) -> Self {
-        Self {
-            dur,
-            future,
-            timeout: Timer::new(dur),
-        }
+        Self { dur, future, timeout: Timer::new(dur) }
     }
 }
 
@@ -851,9 +829,7 @@ mod test {
             }
 
             let tracker = Rc::new(Cell::new(0));
-            let f = Foo {
-                val: tracker.clone(),
-            };
+            let f = Foo { val: tracker.clone() };
             let dur = Duration::from_millis(10);
             let _err = Timeout::new(
                 async move {
@@ -883,9 +859,7 @@ mod test {
         make_shared_var_mut!(0, exec1, exec2);
 
         test_executor!(async move {
-            let when = Instant::now()
-                .checked_add(Duration::from_millis(50))
-                .unwrap();
+            let when = Instant::now().checked_add(Duration::from_millis(50)).unwrap();
             let _ = TimerActionOnce::do_at(when, async move {
                 *(exec1.borrow_mut()) = 1;
             });
@@ -900,9 +874,7 @@ mod test {
         make_shared_var_mut!(0, exec1, exec2);
 
         test_executor!(async move {
-            let when = Instant::now()
-                .checked_sub(Duration::from_millis(50))
-                .unwrap();
+            let when = Instant::now().checked_sub(Duration::from_millis(50)).unwrap();
             let _ = TimerActionOnce::do_at(when, async move {
                 *(exec1.borrow_mut()) = 1;
             });
@@ -951,11 +923,7 @@ mod test {
                 TimerActionOnce::do_in(Duration::from_millis(1), async move { 1 });
 
             Timer::new(Duration::from_millis(10)).await;
-            action.rearm_at(
-                Instant::now()
-                    .checked_add(Duration::from_secs(100))
-                    .unwrap(),
-            );
+            action.rearm_at(Instant::now().checked_add(Duration::from_secs(100)).unwrap());
             let now = Instant::now();
             let ret = action.join().await;
             assert_eq!(ret.unwrap(), 1);

@@ -562,10 +562,7 @@ impl CpuSetGenerator {
         if minimum <= shards {
             Ok(())
         } else {
-            Err(GlommioError::BuilderError(BuilderErrorKind::NrShards {
-                minimum,
-                shards,
-            }))
+            Err(GlommioError::BuilderError(BuilderErrorKind::NrShards { minimum, shards }))
         }
     }
 
@@ -574,21 +571,17 @@ impl CpuSetGenerator {
         if required <= available {
             Ok(())
         } else {
-            Err(GlommioError::BuilderError(
-                BuilderErrorKind::InsufficientCpus {
-                    required,
-                    available,
-                },
-            ))
+            Err(GlommioError::BuilderError(BuilderErrorKind::InsufficientCpus {
+                required,
+                available,
+            }))
         }
     }
 
     #[cfg(not(test))]
     fn check_cpu(id: usize) -> Result<()> {
         if CpuSet::online()?.filter(|cpu| cpu.cpu == id).is_empty() {
-            Err(GlommioError::BuilderError(
-                BuilderErrorKind::NonExistentCpus { cpu: id },
-            ))
+            Err(GlommioError::BuilderError(BuilderErrorKind::NonExistentCpus { cpu: id }))
         } else {
             Ok(())
         }
@@ -609,13 +602,9 @@ impl CpuSetGenerator {
             Self::Fenced(cpus) => CpuIter::from_vec(cpus.clone().into_iter().collect()),
             Self::MaxSpread(it) => CpuIter::from_option(it.next()),
             Self::MaxPack(it) => CpuIter::from_option(it.next()),
-            Self::Custom(cpu_sets) => CpuIter::Multi(
-                cpu_sets
-                    .pop()
-                    .expect("insufficient cpu sets")
-                    .into_iter()
-                    .collect(),
-            ),
+            Self::Custom(cpu_sets) => {
+                CpuIter::Multi(cpu_sets.pop().expect("insufficient cpu sets").into_iter().collect())
+            }
         }
     }
 }
@@ -972,9 +961,7 @@ mod test {
                 let cpu_location = max_spreader.next().unwrap();
                 counts[cpu_location.cpu] += 1;
             }
-            counts
-                .chunks(nr_cpu / selected)
-                .for_each(|c| assert_eq!(1, c.iter().sum::<i32>()));
+            counts.chunks(nr_cpu / selected).for_each(|c| assert_eq!(1, c.iter().sum::<i32>()));
             assert_eq!(selected, max_spreader.tree.nr_slots_selected());
             selected_prev = selected;
         }
@@ -1107,20 +1094,12 @@ mod test {
         let mut gen = CpuSetGenerator::pool(p).unwrap();
         let mut bindings = vec![];
         for _ in 0..2 {
-            let v = gen
-                .next()
-                .cpu_binding()
-                .unwrap()
-                .into_iter()
-                .collect::<HashSet<_>>();
+            let v = gen.next().cpu_binding().unwrap().into_iter().collect::<HashSet<_>>();
             bindings.push(v);
         }
         assert_eq!(
             bindings,
-            vec![
-                HashSet::from_iter(vec![1, 4, 0, 5]),
-                HashSet::from_iter(vec![1, 3, 0, 2])
-            ]
+            vec![HashSet::from_iter(vec![1, 4, 0, 5]), HashSet::from_iter(vec![1, 3, 0, 2])]
         );
     }
 
@@ -1137,16 +1116,10 @@ mod test {
         assert!(xs.is_disjoint(&ys));
         assert!(ys.is_disjoint(&xs));
 
-        let xs = CpuSet::from_iter(vec![
-            cpu_loc(0, 0, 0, 2),
-            cpu_loc(0, 0, 0, 3),
-            cpu_loc(0, 0, 0, 1),
-        ]);
-        let ys = CpuSet::from_iter(vec![
-            cpu_loc(1, 1, 1, 5),
-            cpu_loc(1, 1, 1, 4),
-            cpu_loc(1, 1, 1, 3),
-        ]);
+        let xs =
+            CpuSet::from_iter(vec![cpu_loc(0, 0, 0, 2), cpu_loc(0, 0, 0, 3), cpu_loc(0, 0, 0, 1)]);
+        let ys =
+            CpuSet::from_iter(vec![cpu_loc(1, 1, 1, 5), cpu_loc(1, 1, 1, 4), cpu_loc(1, 1, 1, 3)]);
         assert!(xs.is_disjoint(&ys));
         assert!(ys.is_disjoint(&xs));
     }
@@ -1288,11 +1261,7 @@ mod test {
         ]);
 
         let mut i = 0;
-        let expected = [
-            cpu_loc(0, 0, 0, 2),
-            cpu_loc(0, 0, 0, 3),
-            cpu_loc(0, 0, 0, 4),
-        ];
+        let expected = [cpu_loc(0, 0, 0, 2), cpu_loc(0, 0, 0, 3), cpu_loc(0, 0, 0, 4)];
         for x in a.difference(&b) {
             assert!(expected.contains(x));
             i += 1

@@ -230,12 +230,9 @@ impl std::convert::TryFrom<Path> for CpuLocation {
         }
 
         match (cpu, core, pkg, numa) {
-            (Some(cpu), Some(core), Some(package), Some(numa_node)) => Ok(CpuLocation {
-                cpu,
-                core,
-                package,
-                numa_node,
-            }),
+            (Some(cpu), Some(core), Some(package), Some(numa_node)) => {
+                Ok(CpuLocation { cpu, core, package, numa_node })
+            }
             _ => Err("Failed to construct Path from CpuLocation"),
         }
     }
@@ -286,8 +283,7 @@ mod test {
 
         for ii in 0..total_cpus {
             if let Some(Level::Cpu(cpu_id)) = node_root.select_cpu().last() {
-                set.take(cpu_id)
-                    .unwrap_or_else(|| panic!("missing cpu {ii}"));
+                set.take(cpu_id).unwrap_or_else(|| panic!("missing cpu {ii}"));
             }
         }
 
@@ -333,8 +329,7 @@ mod test {
 
         for ii in 0..total_cpus {
             if let Some(Level::Cpu(cpu_id)) = node_root.select_cpu().last() {
-                set.take(cpu_id)
-                    .unwrap_or_else(|| panic!("missing cpu {ii}"));
+                set.take(cpu_id).unwrap_or_else(|| panic!("missing cpu {ii}"));
             }
         }
 

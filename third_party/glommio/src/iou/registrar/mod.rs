@@ -41,10 +41,7 @@ pub struct Registrar<'ring> {
 
 impl<'ring> Registrar<'ring> {
     pub(crate) fn new(ring: &'ring IoUring) -> Registrar<'ring> {
-        Registrar {
-            ring: NonNull::from(&ring.ring),
-            _marker: PhantomData,
-        }
+        Registrar { ring: NonNull::from(&ring.ring), _marker: PhantomData }
     }
 
     pub fn register_buffers(
@@ -56,10 +53,7 @@ impl<'ring> Registrar<'ring> {
         resultify(unsafe {
             uring_sys::io_uring_register_buffers(self.ring.as_ptr(), addr, len as _)
         })?;
-        Ok(buffers
-            .into_iter()
-            .enumerate()
-            .map(|(i, buf)| RegisteredBuf::new(i as u32, buf)))
+        Ok(buffers.into_iter().enumerate().map(|(i, buf)| RegisteredBuf::new(i as u32, buf)))
     }
 
     pub fn register_buffers_by_ref<'a>(
@@ -71,10 +65,7 @@ impl<'ring> Registrar<'ring> {
         resultify(unsafe {
             uring_sys::io_uring_register_buffers(self.ring.as_ptr(), addr, len as _)
         })?;
-        Ok(buffers
-            .iter()
-            .enumerate()
-            .map(|(i, buf)| Registered::new(i as u32, &**buf)))
+        Ok(buffers.iter().enumerate().map(|(i, buf)| Registered::new(i as u32, &**buf)))
     }
 
     pub fn register_buffers_by_mut<'a>(
@@ -86,10 +77,7 @@ impl<'ring> Registrar<'ring> {
         resultify(unsafe {
             uring_sys::io_uring_register_buffers(self.ring.as_ptr(), addr, len as _)
         })?;
-        Ok(buffers
-            .iter_mut()
-            .enumerate()
-            .map(|(i, buf)| Registered::new(i as u32, &mut **buf)))
+        Ok(buffers.iter_mut().enumerate().map(|(i, buf)| Registered::new(i as u32, &mut **buf)))
     }
 
     /// Unregister all currently registered buffers. An explicit call to this
@@ -123,10 +111,7 @@ impl<'ring> Registrar<'ring> {
                 files.len() as _,
             )
         })?;
-        Ok(files
-            .iter()
-            .enumerate()
-            .map(|(i, &fd)| RegisteredFd::new(i as u32, fd)))
+        Ok(files.iter().enumerate().map(|(i, &fd)| RegisteredFd::new(i as u32, fd)))
     }
 
     /// Update the currently registered kernel fileset. It is usually more
@@ -157,10 +142,7 @@ impl<'ring> Registrar<'ring> {
                 files.len() as _,
             )
         })?;
-        Ok(files
-            .iter()
-            .enumerate()
-            .map(move |(i, &fd)| RegisteredFd::new((i + offset) as u32, fd)))
+        Ok(files.iter().enumerate().map(move |(i, &fd)| RegisteredFd::new((i + offset) as u32, fd)))
     }
 
     pub fn unregister_files(&self) -> io::Result<()> {
@@ -207,9 +189,7 @@ impl<'ring> Registrar<'ring> {
 impl fmt::Debug for Registrar<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let fd = unsafe { self.ring.as_ref().ring_fd };
-        f.debug_struct(std::any::type_name::<Self>())
-            .field("fd", &fd)
-            .finish()
+        f.debug_struct(std::any::type_name::<Self>()).field("fd", &fd).finish()
     }
 }
 
@@ -275,10 +255,7 @@ mod tests {
         let raw_fds = [1, 2];
         let ring = IoUring::new(1).unwrap();
         let _ = ring.registrar().register_files(&raw_fds).unwrap();
-        let _ = ring
-            .registrar()
-            .update_registered_files(2, &raw_fds)
-            .unwrap();
+        let _ = ring.registrar().update_registered_files(2, &raw_fds).unwrap();
     }
 
     #[test]
@@ -286,10 +263,7 @@ mod tests {
     fn slice_len_out_of_bounds_update() {
         let ring = IoUring::new(1).unwrap();
         let _ = ring.registrar().register_files(&[1, 1]).unwrap();
-        let _ = ring
-            .registrar()
-            .update_registered_files(0, &[1, 1, 1])
-            .unwrap();
+        let _ = ring.registrar().update_registered_files(0, &[1, 1, 1]).unwrap();
     }
 
     #[test]
@@ -297,16 +271,10 @@ mod tests {
         let ring = IoUring::new(1).unwrap();
 
         let file = std::fs::File::create("tmp.txt").unwrap();
-        let _ = ring
-            .registrar()
-            .register_files(&[file.as_raw_fd()])
-            .unwrap();
+        let _ = ring.registrar().register_files(&[file.as_raw_fd()]).unwrap();
 
         let new_file = std::fs::File::create("new_tmp.txt").unwrap();
-        let _ = ring
-            .registrar()
-            .update_registered_files(0, &[new_file.as_raw_fd()])
-            .unwrap();
+        let _ = ring.registrar().update_registered_files(0, &[new_file.as_raw_fd()]).unwrap();
 
         let _ = std::fs::remove_file("tmp.txt");
         let _ = std::fs::remove_file("new_tmp.txt");
@@ -318,10 +286,7 @@ mod tests {
         let _ = ring.registrar().register_files(&[-1, -1, -1]).unwrap();
 
         let file = std::fs::File::create("tmp.txt").unwrap();
-        let _ = ring
-            .registrar()
-            .update_registered_files(0, &[file.as_raw_fd()])
-            .unwrap();
+        let _ = ring.registrar().update_registered_files(0, &[file.as_raw_fd()]).unwrap();
         let _ = std::fs::remove_file("tmp.txt");
     }
 }
