@@ -137,6 +137,17 @@ impl Value {
         }
     }
 
+    /// Prefetches the first bytes of a string value held on the heap (see
+    /// [`super::Db::warm`]); collections are left alone.
+    #[inline]
+    pub fn prefetch(&self) {
+        match self {
+            Value::Str(s) => super::prefetch(s.as_bytes().as_ptr()),
+            Value::Raw(v) => super::prefetch(v.as_ptr()),
+            _ => {}
+        }
+    }
+
     /// Approximate heap bytes owned by the value (for MEMORY USAGE and eviction).
     pub fn heap_size_bytes(&self) -> usize {
         match self {

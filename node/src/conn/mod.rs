@@ -12,6 +12,7 @@
 
 pub mod batch;
 pub mod cross_shard;
+mod warm;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -69,6 +70,7 @@ pub async fn serve(
     let mut spans: Vec<Span> = Vec::new();
     let mut scratch: Vec<u8> = Vec::new();
     let mut progress = Progress::default();
+    let mut warmer = warm::Warmer::default();
     let mut buffered_more = false;
     loop {
         if !buffered_more {
@@ -111,8 +113,14 @@ pub async fn serve(
                 c.last_interaction = std::time::Instant::now();
             }
         }
-        buffered_more = false;
         let mut limits = conn.parse_limits();
+        if !buffered_more {
+            let db = conn.client.borrow().db;
+            let at_shard = (conn.shard.id(), conn.shard.shared.shard_count == 1);
+            let core = conn.shard.core.borrow();
+            warmer.warm(&core, at_shard, db, &rbuf[rstart..rend], &limits);
+        }
+        buffered_more = false;
         loop {
             let buf = &rbuf[rstart..rend];
             match parse_request_resumable(buf, &limits, &mut progress, &mut spans, &mut scratch) {
