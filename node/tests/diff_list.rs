@@ -24,14 +24,10 @@ mod common;
 mod diff;
 
 use common::{redis_server, slotd};
-use diff::{Differ, Outcome, Rng};
+use diff::{Differ, Generated, RandomRun, Rng};
 
 const DEFAULT_SEED: u64 = 0x1157_d1ff;
 const DEFAULT_COUNT: usize = 100_000;
-/// A run stops after this many mismatches.
-const MAX_MISMATCHES: usize = 1000;
-/// Most commands in one pipelined write.
-const MAX_PIPELINE: usize = 32;
 
 /// List keys: plain ones and two hash tags (same slot within a tag).
 const LIST_KEYS: &[&str] = &["l0", "l1", "l2", "{t}a", "{t}b", "{t}c", "{u}a", "{u}b"];
@@ -254,52 +250,21 @@ impl Gen {
     }
 }
 
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    match std::env::var(name) {
-        Ok(v) => v.parse().unwrap_or_else(|_| panic!("{name}={v} does not parse")),
-        Err(_) => default,
-    }
-}
-
 fn cmd(words: &[&str]) -> Vec<Vec<u8>> {
     words.iter().map(|w| w.as_bytes().to_vec()).collect()
 }
 
-/// Runs the random stream, one command at a time or in pipelines.
+/// Runs the random stream, one command at a time or in pipelines, then
+/// compares what is left.
 fn run(d: &mut Differ, pipelined: bool) {
-    let seed = env_or("SLOTD_DIFF_SEED", DEFAULT_SEED);
-    let count = env_or("SLOTD_DIFF_COUNT", DEFAULT_COUNT);
-    let mut g = Gen { rng: Rng(seed) };
     let mode = if pipelined { "list pipelines" } else { "list stream" };
-    d.dedupe = true;
-    d.resync();
-    let mut step = 0;
-    while step < count {
-        let batch = if pipelined { 1 + g.rng.below(MAX_PIPELINE) } else { 1 };
-        let mut cmds = Vec::with_capacity(batch);
-        while cmds.len() < batch {
-            let (c, blocking) = g.command();
-            if pipelined && blocking {
-                continue;
-            }
-            cmds.push(c.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>());
-        }
-        d.context = format!("{mode} SLOTD_DIFF_SEED={seed} step {step}");
-        if !pipelined && would_wait_for_a_move(d, &cmds[0]) {
-            step += 1;
-            continue;
-        }
-        let outcome = if pipelined { d.check_pipeline(&cmds) } else { d.check(&cmds[0]) };
-        step += batch;
-        if outcome == Outcome::Different {
-            if d.per_name.values().sum::<usize>() >= MAX_MISMATCHES {
-                eprintln!("[{mode}] stopping at step {step}: {MAX_MISMATCHES} mismatches");
-                break;
-            }
-            d.resync();
-        }
-    }
-    d.context = format!("{mode} SLOTD_DIFF_SEED={seed}, final state");
+    let run = RandomRun::from_env(mode, pipelined, DEFAULT_SEED, DEFAULT_COUNT);
+    let mut g = Gen { rng: Rng(run.seed) };
+    let next = || match g.command() {
+        (c, true) => Generated::solo(c),
+        (c, false) => Generated::any(c),
+    };
+    run.run(d, next, would_wait_for_a_move);
     for key in LIST_KEYS.iter().chain(STRING_KEYS) {
         d.check(&cmd(&["TYPE", key]));
         d.check(&cmd(&["LRANGE", key, "0", "-1"]));

@@ -21,7 +21,7 @@ mod common;
 mod diff;
 
 use common::{redis_server, slotd};
-use diff::{Differ, Outcome, Rng};
+use diff::{Differ, Generated, RandomRun, Rng};
 
 const DEFAULT_SEED: u64 = 0x25e7_0001;
 const DEFAULT_COUNT: usize = 100_000;
@@ -370,31 +370,15 @@ impl Gen {
 }
 
 fn run(shards: usize) {
-    let seed =
-        std::env::var("SLOTD_DIFF_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_SEED);
-    let count = std::env::var("SLOTD_DIFF_COUNT")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_COUNT);
     let label = format!("slotd {shards} shard{}", if shards == 1 { "" } else { "s" });
     let mut d = Differ::new(Box::new(move || slotd(shards, &[])), redis_server(&[]), &label);
-    d.dedupe = true;
-    d.resync();
-    let mut g = Gen { rng: Rng(seed) };
-    for step in 0..count {
-        let c: Vec<Vec<u8>> = g.command().into_iter().map(String::into_bytes).collect();
-        d.context = format!("zset stream SLOTD_DIFF_SEED={seed} step {step}");
-        if d.check(&c) == Outcome::Different {
-            if d.per_name.values().sum::<usize>() >= MAX_MISMATCHES {
-                break;
-            }
-            d.resync();
-        }
-    }
+    let mut run = RandomRun::from_env("zset stream", false, DEFAULT_SEED, DEFAULT_COUNT);
+    run.max_mismatches = MAX_MISMATCHES;
+    let mut g = Gen { rng: Rng(run.seed) };
+    run.run(&mut d, || Generated::any(g.command()), |_, _| false);
     // Whatever is left must be the same too.
     let keys: Vec<&str> = ZKEYS.iter().chain(LKEYS).copied().collect();
     for k in keys {
-        d.context = format!("zset stream SLOTD_DIFF_SEED={seed}, final state of {k}");
         d.check(&[
             b"ZRANGE".to_vec(),
             k.into(),

@@ -778,3 +778,123 @@ impl Rng {
         xs[self.below(xs.len())]
     }
 }
+
+/// One generated command of a random run.
+pub struct Generated {
+    /// The command's words.
+    pub args: Vec<Vec<u8>>,
+    /// It may not go in a pipeline (it pauses first, is iterated
+    /// interactively, or may block the connection).
+    pub solo: bool,
+    /// Milliseconds to wait before sending it (it compares times that the
+    /// previous command set).
+    pub pause_ms: u64,
+}
+
+impl Generated {
+    /// A command that may go anywhere.
+    pub fn any(words: Vec<String>) -> Generated {
+        Generated {
+            args: words.into_iter().map(String::into_bytes).collect(),
+            solo: false,
+            pause_ms: 0,
+        }
+    }
+
+    /// A command that must be sent alone.
+    pub fn solo(words: Vec<String>) -> Generated {
+        Generated { solo: true, ..Generated::any(words) }
+    }
+}
+
+/// Reads a setting from the environment, or `default` when unset.
+pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    match std::env::var(name) {
+        Ok(v) => v.parse().unwrap_or_else(|_| panic!("{name}={v} does not parse")),
+        Err(_) => default,
+    }
+}
+
+/// Most commands in one pipelined write of a random run.
+pub const MAX_PIPELINE: usize = 32;
+
+/// A seeded random run: `SLOTD_DIFF_SEED` and `SLOTD_DIFF_COUNT` override the
+/// defaults a test file picks.
+pub struct RandomRun {
+    /// Names the run in every report (`list pipelines` ...).
+    pub mode: String,
+    pub seed: u64,
+    /// Commands to send.
+    pub count: usize,
+    /// Send pipelines of 1 to [`MAX_PIPELINE`] commands in one write, which
+    /// lets slotd run commands for different shards concurrently; replies
+    /// must still be what sequential execution gives.
+    pub pipelined: bool,
+    /// Stop after this many mismatches: each costs a resync, and by then the
+    /// report has said what there is to say.
+    pub max_mismatches: usize,
+}
+
+impl RandomRun {
+    /// A run named `mode` with the given defaults, overridable from the
+    /// environment.
+    pub fn from_env(mode: &str, pipelined: bool, default_seed: u64, default_count: usize) -> Self {
+        RandomRun {
+            mode: mode.to_string(),
+            seed: env_or("SLOTD_DIFF_SEED", default_seed),
+            count: env_or("SLOTD_DIFF_COUNT", default_count),
+            pipelined,
+            max_mismatches: 1000,
+        }
+    }
+
+    /// Sends `count` commands from `next` (given a generator seeded with
+    /// `seed`), comparing every reply; both servers are flushed after a
+    /// mismatch so that diverged state does not cascade. `skip` may drop a
+    /// command about to be sent alone (it may ask the servers first).
+    pub fn run(
+        &self,
+        d: &mut Differ,
+        mut next: impl FnMut() -> Generated,
+        mut skip: impl FnMut(&mut Differ, &[Vec<u8>]) -> bool,
+    ) {
+        let (mode, seed) = (&self.mode, self.seed);
+        let mut rng = Rng(seed ^ 0x9e37);
+        d.dedupe = true;
+        d.resync();
+        let mut step = 0;
+        while step < self.count {
+            let batch = if self.pipelined { 1 + rng.below(MAX_PIPELINE) } else { 1 };
+            let mut cmds = Vec::with_capacity(batch);
+            let mut pause_ms = 0;
+            while cmds.len() < batch {
+                let g = next();
+                if self.pipelined && (g.solo || g.pause_ms > 0) {
+                    continue;
+                }
+                pause_ms = g.pause_ms;
+                cmds.push(g.args);
+            }
+            d.context = format!("{mode} SLOTD_DIFF_SEED={seed} step {step}");
+            step += batch;
+            if !self.pipelined && skip(d, &cmds[0]) {
+                continue;
+            }
+            if pause_ms > 0 {
+                std::thread::sleep(std::time::Duration::from_millis(pause_ms));
+            }
+            let outcome = if self.pipelined { d.check_pipeline(&cmds) } else { d.check(&cmds[0]) };
+            if outcome == Outcome::Different {
+                if d.per_name.values().sum::<usize>() >= self.max_mismatches {
+                    eprintln!(
+                        "[{mode}] stopping at step {step}: {} mismatches",
+                        self.max_mismatches
+                    );
+                    break;
+                }
+                d.resync();
+            }
+        }
+        d.context = format!("{mode} SLOTD_DIFF_SEED={seed}, final state");
+    }
+}
