@@ -313,11 +313,8 @@ fn set_generic(
     if !(o.nx || o.xx || o.keep_ttl) {
         // Nothing depends on the old value: replace it in one probe. An old
         // value that had expired counts as expired, as Redis's lookup would.
-        let (now_ms, db) = (ctx.now_ms, ctx.db());
-        let old = db.set(key, Value::from_bytes(value), expire_at_ms, lru);
-        if old.is_some_and(|e| e.is_expired(now_ms)) {
-            db.expired_keys += 1;
-        }
+        let now_ms = ctx.now_ms;
+        ctx.db().set_bytes(key, value, expire_at_ms, lru, now_ms);
         return reply_set(&mut ctx.out, o, reply);
     }
     let (old, out) = lookup_write(ctx, key);

@@ -146,6 +146,35 @@ impl Db {
         self.insert_entry(Entry::new(key, value, lru_s), expire_at_ms)
     }
 
+    /// Stores the string `bytes` under `key` as SET does (see
+    /// [`SlotTable::set_bytes`]). Returns true when it replaced a key that had
+    /// expired at `now_ms` (counted as expired, as Redis's lookup would).
+    pub fn set_bytes(
+        &mut self,
+        key: &[u8],
+        bytes: &[u8],
+        expire_at_ms: Option<u64>,
+        lru_s: u32,
+        now_ms: u64,
+    ) -> bool {
+        let slot = key_slot(key) as usize;
+        let expire = expire_at_ms.unwrap_or(0);
+        let old_ms = self.table_for_insert(slot).set_bytes(key, bytes, expire, lru_s);
+        self.volatile_keys += (expire != 0) as usize;
+        match old_ms {
+            None => self.keys += 1,
+            Some(0) => {}
+            Some(ms) => {
+                self.volatile_keys -= 1;
+                if now_ms > ms {
+                    self.expired_keys += 1;
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
     /// Inserts a whole entry with expiry `expire_at_ms`, replacing and returning any
     /// previous one.
     pub fn insert_entry(&mut self, entry: Entry, expire_at_ms: Option<u64>) -> Option<Entry> {
@@ -378,6 +407,30 @@ impl Keyspace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn set_bytes_counts_and_reuses() {
+        let mut ks = Keyspace::new(1);
+        let db = ks.db(0);
+        let v64 = [b'x'; 64];
+        assert!(!db.set_bytes(b"k", &v64, Some(100), 0, 0));
+        assert_eq!((db.len(), db.volatile_len()), (1, 1));
+        let heap =
+            |db: &mut Db| db.get(b"k", 0).unwrap().value.as_str().unwrap().as_bytes().as_ptr();
+        let before = heap(db);
+        // Same length: the value's allocation is reused; the expiry goes.
+        assert!(!db.set_bytes(b"k", &[b'y'; 64], None, 0, 50));
+        assert_eq!((db.len(), db.volatile_len()), (1, 0));
+        assert_eq!(heap(db), before);
+        assert_eq!(db.get(b"k", 0).unwrap().value.as_str().unwrap().as_bytes(), &[b'y'; 64]);
+        // Another length or an integer gets Redis's encoding.
+        db.set_bytes(b"k", b"12", None, 0, 50);
+        assert_eq!(db.get(b"k", 0).unwrap().value, Value::Int(12));
+        // Replacing a key that had expired counts it as expired.
+        db.set_bytes(b"k", b"v", Some(10), 0, 50);
+        assert!(db.set_bytes(b"k", b"w", None, 0, 50));
+        assert_eq!((db.len(), db.volatile_len(), db.expired_keys), (1, 0, 1));
+    }
 
     #[test]
     fn warm_changes_nothing_and_tolerates_anything() {

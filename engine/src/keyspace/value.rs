@@ -100,6 +100,20 @@ impl Value {
         Value::Str(SmallBytes::new(b))
     }
 
+    /// Makes this value the string `bytes`, encoded as [`Value::from_bytes`]
+    /// would, reusing a heap string's allocation when the length is the same
+    /// (an overwrite of a fixed-size value then allocates nothing).
+    pub fn assign_bytes(&mut self, bytes: &[u8]) {
+        if let Value::Str(SmallBytes::Heap(b)) = self {
+            // Longer than any integer, so `from_bytes` would keep a string too.
+            if b.len() == bytes.len() && bytes.len() > 20 {
+                b.copy_from_slice(bytes);
+                return;
+            }
+        }
+        *self = Value::from_bytes(bytes);
+    }
+
     /// The value's type.
     pub fn value_type(&self) -> ValueType {
         match self {
