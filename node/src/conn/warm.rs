@@ -20,6 +20,10 @@ use crate::shard::Core;
 /// Most commands looked ahead per read: enough to cover a deep pipeline's
 /// misses, few enough that warmed lines are still cached when used.
 const MAX_WARM_COMMANDS: usize = 32;
+/// Reads shorter than this hold too few commands for their misses to
+/// overlap usefully (a pipeline of 16 GETs is ~560 bytes, one SET of 64 bytes
+/// ~100): they skip the extra parse.
+const MIN_WARM_BYTES: usize = 256;
 
 /// Reusable buffers of the warm-up parse.
 #[derive(Default)]
@@ -33,7 +37,7 @@ pub struct Warmer {
 impl Warmer {
     /// Touches the keys of the complete commands at the front of `buf` that
     /// shard `me` owns (every key when `single_shard`), in database `db`. Does
-    /// nothing for a single command.
+    /// nothing for a single command or a short read.
     ///
     /// Two passes: parse and collect the keys, then look them all up in a
     /// tight loop, so that the lookups sit close enough together for their
@@ -47,6 +51,9 @@ impl Warmer {
         limits: &ParseLimits,
     ) {
         let (me, single_shard) = at_shard;
+        if buf.len() < MIN_WARM_BYTES {
+            return;
+        }
         self.keys.clear();
         let mut at = 0;
         let mut seen = 0;
