@@ -61,6 +61,14 @@ pub struct Config {
     pub hz: u32,
     /// File the PID is written to; empty: none.
     pub pidfile: String,
+    /// `list-max-listpack-size` (alias `list-max-ziplist-size`).
+    pub list_max_listpack_size: i64,
+    /// `list-compress-depth` (accepted; nodes are not compressed).
+    pub list_compress_depth: i64,
+    /// Most members of a listpack-encoded sorted set.
+    pub zset_max_listpack_entries: usize,
+    /// Longest member of a listpack-encoded sorted set, bytes.
+    pub zset_max_listpack_value_bytes: usize,
     /// The config file this configuration was loaded from (CONFIG REWRITE target).
     pub config_file: Option<PathBuf>,
 }
@@ -88,6 +96,10 @@ impl Default for Config {
             client_query_buffer_limit_bytes: 1024 * 1024 * 1024,
             hz: 10,
             pidfile: String::new(),
+            list_max_listpack_size: -2,
+            list_compress_depth: 0,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value_bytes: 64,
             config_file: None,
         }
     }
@@ -185,6 +197,24 @@ const HASH_MAX_LISTPACK_VALUE: OptionDef = OptionDef {
     },
     mutable: true,
 };
+// Sorted set encoding limits; the `ziplist` names are Redis's aliases.
+fn get_zset_entries(c: &Config) -> String {
+    c.zset_max_listpack_entries.to_string()
+}
+
+fn set_zset_entries(c: &mut Config, w: &[String]) -> Result<(), String> {
+    c.zset_max_listpack_entries = parse_int(w, 0i64, i64::MAX)? as usize;
+    Ok(())
+}
+
+fn get_zset_value(c: &Config) -> String {
+    c.zset_max_listpack_value_bytes.to_string()
+}
+
+fn set_zset_value(c: &mut Config, w: &[String]) -> Result<(), String> {
+    c.zset_max_listpack_value_bytes = parse_mem_words(w, 0)? as usize;
+    Ok(())
+}
 
 /// Every option slotd accepts.
 pub const OPTIONS: &[OptionDef] = &[
@@ -354,6 +384,30 @@ pub const OPTIONS: &[OptionDef] = &[
         mutable: true,
     },
     OptionDef {
+        name: "zset-max-listpack-entries",
+        get: get_zset_entries,
+        set: set_zset_entries,
+        mutable: true,
+    },
+    OptionDef {
+        name: "zset-max-ziplist-entries",
+        get: get_zset_entries,
+        set: set_zset_entries,
+        mutable: true,
+    },
+    OptionDef {
+        name: "zset-max-listpack-value",
+        get: get_zset_value,
+        set: set_zset_value,
+        mutable: true,
+    },
+    OptionDef {
+        name: "zset-max-ziplist-value",
+        get: get_zset_value,
+        set: set_zset_value,
+        mutable: true,
+    },
+    OptionDef {
         name: "hz",
         get: |c| c.hz.to_string(),
         set: |c, w| {
@@ -371,7 +425,34 @@ pub const OPTIONS: &[OptionDef] = &[
         },
         mutable: false,
     },
+    OptionDef {
+        name: "list-max-listpack-size",
+        get: |c| c.list_max_listpack_size.to_string(),
+        set: set_list_max_listpack_size,
+        mutable: true,
+    },
+    OptionDef {
+        name: "list-max-ziplist-size",
+        get: |c| c.list_max_listpack_size.to_string(),
+        set: set_list_max_listpack_size,
+        mutable: true,
+    },
+    OptionDef {
+        name: "list-compress-depth",
+        get: |c| c.list_compress_depth.to_string(),
+        set: |c, w| {
+            c.list_compress_depth = parse_int(w, 0, i32::MAX)? as i64;
+            Ok(())
+        },
+        mutable: true,
+    },
 ];
+
+/// Sets `list-max-listpack-size` (either of its names).
+fn set_list_max_listpack_size(c: &mut Config, w: &[String]) -> Result<(), String> {
+    c.list_max_listpack_size = parse_int(w, i32::MIN, i32::MAX)? as i64;
+    Ok(())
+}
 
 /// The option called `name` (any case).
 pub fn option(name: &str) -> Option<&'static OptionDef> {

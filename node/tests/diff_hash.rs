@@ -16,7 +16,8 @@
 //!   with its value.
 //!
 //! The encoding and contents are read from redis-server on a connection of
-//! the test's own just before such a command.
+//! the test's own just before such a command; these commands are sent alone,
+//! and the pipelined run (2 shards, 1-32 commands a write) has the others.
 //! `SLOTD_DIFF_SEED` picks the seed, `SLOTD_DIFF_COUNT` the number of
 //! commands per run (default 100000).
 //!
@@ -30,12 +31,10 @@ mod diff;
 use std::collections::{HashMap, HashSet};
 
 use common::{redis_server, slotd};
-use diff::{env_or, same_unordered, Differ, Outcome, Reply, Resp, RespConn, Rng};
+use diff::{same_unordered, Differ, Generated, Outcome, RandomRun, Reply, Resp, RespConn, Rng};
 
 const DEFAULT_SEED: u64 = 0x4a54_0001;
 const DEFAULT_COUNT: usize = 100_000;
-/// A run stops after this many mismatches.
-const MAX_MISMATCHES: usize = 1000;
 /// The listpack limits both servers start with.
 const START_LIMITS: &[&str] =
     &["--hash-max-listpack-entries", "16", "--hash-max-listpack-value", "24"];
@@ -301,19 +300,23 @@ impl Gen {
 
     /// A command, sometimes with its last argument dropped or an extra one
     /// added (CONFIG SET is left alone: its errors are not this family's).
-    fn mutated_command(&mut self) -> Vec<String> {
+    /// Commands whose replies need their own comparison go alone.
+    fn generated(&mut self) -> Generated {
         let mut c = self.command();
-        if c[0] == "CONFIG" {
-            return c;
-        }
-        match self.rng.below(100) {
-            0 | 1 if c.len() > 1 => {
-                c.pop();
+        if c[0] != "CONFIG" {
+            match self.rng.below(100) {
+                0 | 1 if c.len() > 1 => {
+                    c.pop();
+                }
+                2 => c.push(self.rng.pick(&["extra", "WITHVALUES", "10"]).into()),
+                _ => {}
             }
-            2 => c.push(self.rng.pick(&["extra", "WITHVALUES", "10"]).into()),
-            _ => {}
         }
-        c
+        if needs_own_comparison(c[0].as_bytes()) {
+            Generated::solo(c)
+        } else {
+            Generated::any(c)
+        }
     }
 }
 
@@ -376,14 +379,20 @@ fn is_error(r: &Reply) -> bool {
     r.value.is_error()
 }
 
+/// Whether replies to the command `name` may differ from Redis's bytes when
+/// the hash is a hashtable (order) or always (randomness).
+fn needs_own_comparison(name: &[u8]) -> bool {
+    ["HGETALL", "HKEYS", "HVALS", "HSCAN", "HRANDFIELD"]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+}
+
 /// Sends one generated command, choosing the comparison its reply needs.
 fn check_one(d: &mut Differ, redis: &mut RespConn, args: &[Vec<u8>]) -> Outcome {
-    let name = String::from_utf8_lossy(&args[0]).to_ascii_uppercase();
-    let random_or_unordered =
-        matches!(name.as_str(), "HGETALL" | "HKEYS" | "HVALS" | "HSCAN" | "HRANDFIELD");
-    if !random_or_unordered || args.len() < 2 {
+    if !needs_own_comparison(&args[0]) || args.len() < 2 {
         return d.check(args);
     }
+    let name = String::from_utf8_lossy(&args[0]).to_ascii_uppercase();
     let seen = look(redis, &args[1]);
     match name.as_str() {
         "HRANDFIELD" if !seen.contents.is_empty() => {
@@ -411,44 +420,37 @@ fn check_one(d: &mut Differ, redis: &mut RespConn, args: &[Vec<u8>]) -> Outcome 
     }
 }
 
-fn run_random(d: &mut Differ) {
-    let seed = env_or("SLOTD_DIFF_SEED", DEFAULT_SEED);
-    let count = env_or("SLOTD_DIFF_COUNT", DEFAULT_COUNT);
-    let mut g = Gen { rng: Rng(seed) };
+/// Runs the random stream, one command at a time or in pipelines, then
+/// compares every key.
+fn run(d: &mut Differ, pipelined: bool) {
+    let mode = if pipelined { "hash pipelines" } else { "hash stream" };
+    let run = RandomRun::from_env(mode, pipelined, DEFAULT_SEED, DEFAULT_COUNT);
+    let mut g = Gen { rng: Rng(run.seed) };
     let mut redis = RespConn::connect(d.redis_port()).expect("connect to redis-server");
-    d.dedupe = true;
-    d.resync();
-    for step in 0..count {
-        let args: Vec<Vec<u8>> =
-            g.mutated_command().iter().map(|s| s.as_bytes().to_vec()).collect();
-        d.context = format!("hash stream SLOTD_DIFF_SEED={seed} step {step}");
-        if check_one(d, &mut redis, &args) == Outcome::Different {
-            if d.per_name.values().sum::<usize>() >= MAX_MISMATCHES {
-                eprintln!("stopping at step {step}: {MAX_MISMATCHES} mismatches");
-                break;
-            }
-            d.resync();
-        }
-    }
-    // A final look at every key.
-    d.context = format!("hash stream SLOTD_DIFF_SEED={seed}, final state");
+    run.run_by(d, || g.generated(), |d, args| Some(check_one(d, &mut redis, args)));
     for key in HASH_KEYS.iter().chain(STRING_KEYS) {
-        let hgetall = [b"HGETALL".to_vec(), key.as_bytes().to_vec()];
-        check_one(d, &mut redis, &hgetall);
+        check_one(d, &mut redis, &[b"HGETALL".to_vec(), key.as_bytes().to_vec()]);
         d.check(&[b"OBJECT".to_vec(), b"ENCODING".to_vec(), key.as_bytes().to_vec()]);
     }
 }
 
 #[test]
-fn random_hashes_one_shard() {
+fn hashes_one_shard() {
     let mut d = differ(1);
-    run_random(&mut d);
+    run(&mut d, false);
     d.finish();
 }
 
 #[test]
-fn random_hashes_two_shards() {
+fn hashes_two_shards() {
     let mut d = differ(2);
-    run_random(&mut d);
+    run(&mut d, false);
+    d.finish();
+}
+
+#[test]
+fn hashes_pipelined_two_shards() {
+    let mut d = differ(2);
+    run(&mut d, true);
     d.finish();
 }

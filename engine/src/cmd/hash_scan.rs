@@ -152,7 +152,7 @@ pub(super) fn hscan(ctx: &mut Ctx<'_>, args: &Args<'_>) {
             }
             Hash::Table(t) => scan_table(t, cursor, opts.count, &mut found),
         };
-        found.retain(|(f, _)| opts.matches(f.as_bytes()));
+        found.retain(|(f, _)| opts.pattern.is_none_or(|g| g.matches(f.as_bytes())));
         out.array(2);
         out.bulk(next.to_string().as_bytes());
         out.array(found.len() * 2);

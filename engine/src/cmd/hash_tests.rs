@@ -3,7 +3,7 @@
 //! and scanning commands. The sequences in `redis_replies` were run against
 //! redis-server 7.0.15 and its replies recorded as the expected values.
 
-use super::test_util::run_with;
+use super::test_util::{check_replies_with, run_with};
 use crate::command::ExecStats;
 use crate::config::EngineConfig;
 use crate::keyspace::{Keyspace, Value};
@@ -21,10 +21,7 @@ fn exec(ks: &mut Keyspace, proto: Protocol, cfg: &EngineConfig, args: &[&str]) -
 
 /// Runs each command in turn and compares its reply with the expected one.
 fn check(ks: &mut Keyspace, proto: Protocol, cfg: &EngineConfig, cases: &[(&[&str], &str)]) {
-    for (args, want) in cases {
-        let got = exec(ks, proto, cfg, args);
-        assert_eq!(String::from_utf8_lossy(&got), *want, "{args:?}");
-    }
+    check_replies_with(ks, NOW_MS, proto, cfg, cases);
 }
 
 mod redis_replies {

@@ -10,6 +10,12 @@ mod hash_tests;
 pub mod introspect;
 pub mod keys;
 pub mod keys_all;
+pub mod list;
+pub mod list_block;
+mod list_edit;
+mod list_move;
+#[cfg(test)]
+mod list_tests;
 mod lookup;
 pub mod object;
 pub mod scan;
@@ -21,6 +27,13 @@ mod string_range;
 mod string_tests;
 #[cfg(test)]
 pub(crate) mod test_util;
+pub mod zset;
+mod zset_num;
+mod zset_ops;
+mod zset_pop;
+mod zset_range;
+#[cfg(test)]
+mod zset_tests;
 
 use crate::command::CommandSpec;
 
@@ -28,6 +41,7 @@ use crate::command::CommandSpec;
 pub const FAMILIES: &[&[CommandSpec]] = &[
     string::COMMANDS,
     hash::COMMANDS,
+    list::COMMANDS,
     keys::COMMANDS,
     expire::COMMANDS,
     scan::COMMANDS,
@@ -35,4 +49,5 @@ pub const FAMILIES: &[&[CommandSpec]] = &[
     object::COMMANDS,
     connection::COMMANDS,
     server::COMMANDS,
+    zset::COMMANDS,
 ];

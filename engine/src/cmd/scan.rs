@@ -122,27 +122,26 @@ pub fn scan_cursor_slot(cursor: u64) -> Option<Slot> {
     Cursor::decode(cursor).map(|c| c.slot)
 }
 
-/// Options of SCAN and of the collection scans (HSCAN, SSCAN, ZSCAN), parsed
-/// as Redis's `scanGenericCommand` does.
+/// The options of SCAN and of the collection scans (HSCAN, SSCAN, ZSCAN).
 pub(crate) struct ScanOptions<'a> {
-    /// COUNT: how much work one call may do (10 by default).
+    /// COUNT: how much work one call does.
     pub count: usize,
-    /// MATCH: None when absent or `*` (matches everything, the empty string too).
+    /// MATCH, unless it was `*`.
     pub pattern: Option<Glob<'a>>,
-    /// `TYPE` filter (SCAN only); `Some(None)` for a name that is no type
-    /// (matches nothing).
+    /// `TYPE` filter; `Some(None)` for a name that is no type (matches nothing).
     pub value_type: Option<Option<ValueType>>,
 }
 
 impl<'a> ScanOptions<'a> {
-    /// Parses the options from argument `first` on, replying the error and
-    /// returning None when invalid. TYPE is an option only when `with_type`
-    /// (SCAN); the collection scans reject it as a syntax error, as Redis does.
+    /// Parses the options from argument `first` on (just after the cursor),
+    /// replying the error through `out` when invalid. TYPE is an option of
+    /// SCAN only (`allow_type`); the collection scans call it a syntax error,
+    /// as Redis.
     pub(crate) fn parse(
         out: &mut Reply<'_>,
         args: &Args<'a>,
         first: usize,
-        with_type: bool,
+        allow_type: bool,
     ) -> Option<ScanOptions<'a>> {
         let mut o = ScanOptions { count: 10, pattern: None, value_type: None };
         let mut i = first;
@@ -165,7 +164,7 @@ impl<'a> ScanOptions<'a> {
             } else if args.is(i, "match") {
                 // `*` matches every key, the empty one included.
                 o.pattern = (value != b"*").then(|| Glob::new(value, false));
-            } else if with_type && args.is(i, "type") {
+            } else if allow_type && args.is(i, "type") {
                 // Redis compares with strcasecmp: the name ends at a NUL byte.
                 let name = value.split(|&b| b == 0).next().unwrap_or_default();
                 o.value_type = Some(ValueType::from_name(name));
@@ -176,11 +175,6 @@ impl<'a> ScanOptions<'a> {
             i += 2;
         }
         Some(o)
-    }
-
-    /// True when `s` passes the MATCH pattern.
-    pub(crate) fn matches(&self, s: &[u8]) -> bool {
-        self.pattern.is_none_or(|g| g.matches(s))
     }
 }
 
@@ -221,7 +215,7 @@ fn scan(ctx: &mut Ctx<'_>, args: &Args<'_>) {
                     if e.is_expired(now) {
                         expired.push(key.to_vec());
                     } else if opts.value_type.is_none_or(|t| t == Some(e.value.value_type()))
-                        && opts.matches(key)
+                        && opts.pattern.is_none_or(|g| g.matches(key))
                     {
                         found.push(key.to_vec());
                     }

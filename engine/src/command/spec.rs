@@ -301,6 +301,16 @@ impl CommandSpec {
         self
     }
 
+    /// Keys found by `specs` from a key count (ZUNION, SINTERCARD, LMPOP ...):
+    /// flagged `movablekeys` as Redis shows it, and routed by the keys the
+    /// specs find (see [`CommandSpec::key_positions`]).
+    pub const fn movable_keys(mut self, specs: &'static [KeySpec]) -> CommandSpec {
+        self = self.key_specs(specs);
+        self.flags |= flags::MOVABLEKEYS;
+        self.route = Route::Keys(None);
+        self
+    }
+
     /// Marks the command a system command (not meant for users).
     pub const fn syscmd(mut self) -> CommandSpec {
         self.doc.flags |= doc_flags::SYSCMD;

@@ -4,10 +4,15 @@
 //! memory behaviour track Redis: integers that fit an i64 are stored as one
 //! (`int`), short strings are immutable and inline (`embstr` up to 44 bytes), and
 //! strings that were appended to or ranged into are growable buffers (`raw`).
-//! Hashes are `listpack` or `hashtable` (see [`super::hash`]).
+//! Collections live in their own modules: lists ([`super::list`]) and
+//! sorted sets ([`super::zset`]) are boxed so that a value stays 24 bytes;
+//! hashes ([`super::hash`], `listpack` or `hashtable`) are 16 bytes and sit
+//! in the value unboxed.
 
 use super::hash::Hash;
+use super::list::List;
 use super::small_bytes::SmallBytes;
+use super::zset::ZSet;
 
 /// Longest string Redis reports as `embstr`.
 pub const EMBSTR_MAX_BYTES: usize = 44;
@@ -27,6 +32,10 @@ pub enum Value {
     Raw(Box<Vec<u8>>),
     /// A hash (`listpack` or `hashtable`); 16 bytes, so not boxed.
     Hash(Hash),
+    /// A list (`quicklist`).
+    List(Box<List>),
+    /// A sorted set (`listpack` or `skiplist`).
+    ZSet(Box<ZSet>),
 }
 
 /// The type of a value, as `TYPE` reports it.
@@ -105,11 +114,27 @@ impl Value {
         Value::Str(SmallBytes::new(b))
     }
 
+    /// Makes this value the string `bytes`, encoded as [`Value::from_bytes`]
+    /// would, reusing a heap string's allocation when the length is the same
+    /// (an overwrite of a fixed-size value then allocates nothing).
+    pub fn assign_bytes(&mut self, bytes: &[u8]) {
+        if let Value::Str(SmallBytes::Heap(b)) = self {
+            // Longer than any integer, so `from_bytes` would keep a string too.
+            if b.len() == bytes.len() && bytes.len() > 20 {
+                b.copy_from_slice(bytes);
+                return;
+            }
+        }
+        *self = Value::from_bytes(bytes);
+    }
+
     /// The value's type.
     pub fn value_type(&self) -> ValueType {
         match self {
             Value::Int(_) | Value::Str(_) | Value::Raw(_) => ValueType::String,
             Value::Hash(_) => ValueType::Hash,
+            Value::List(_) => ValueType::List,
+            Value::ZSet(_) => ValueType::ZSet,
         }
     }
 
@@ -120,6 +145,8 @@ impl Value {
             Value::Str(s) if s.len() <= EMBSTR_MAX_BYTES => "embstr",
             Value::Str(_) | Value::Raw(_) => "raw",
             Value::Hash(h) => h.encoding_name(),
+            Value::List(_) => "quicklist",
+            Value::ZSet(z) => z.encoding_name(),
         }
     }
 
@@ -130,6 +157,19 @@ impl Value {
             Value::Str(s) => Some(StrRef::Bytes(s.as_bytes())),
             Value::Raw(v) => Some(StrRef::Bytes(v)),
             Value::Hash(_) => None,
+            Value::List(_) => None,
+            Value::ZSet(_) => None,
+        }
+    }
+
+    /// Prefetches the first bytes of a string value held on the heap (see
+    /// [`super::Db::warm`]); collections are left alone.
+    #[inline]
+    pub fn prefetch(&self) {
+        match self {
+            Value::Str(s) => super::prefetch(s.as_bytes().as_ptr()),
+            Value::Raw(v) => super::prefetch(v.as_ptr()),
+            _ => {}
         }
     }
 
@@ -140,6 +180,8 @@ impl Value {
             Value::Str(s) => s.heap_size_bytes(),
             Value::Raw(v) => v.capacity(),
             Value::Hash(h) => h.heap_size_bytes(),
+            Value::List(l) => std::mem::size_of::<List>() + l.heap_size_bytes(),
+            Value::ZSet(z) => std::mem::size_of::<ZSet>() + z.heap_size_bytes(),
         }
     }
 }

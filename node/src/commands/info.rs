@@ -247,13 +247,13 @@ fn write_section(
         "commandstats" => {
             t.push_str("# Commandstats\r\n");
             let mut cmds: Vec<_> = total.commands.iter().collect();
-            cmds.sort_by_key(|(k, _)| *k);
+            cmds.sort_by_key(|(k, _)| k.0);
             for (name, s) in cmds {
                 let per_call = if s.calls > 0 { s.usec as f64 / s.calls as f64 } else { 0.0 };
                 let _ = write!(
                     t,
                     "cmdstat_{}:calls={},usec={},usec_per_call={:.2},rejected_calls={},failed_calls={}\r\n",
-                    name, s.calls, s.usec, per_call, s.rejected_calls, s.failed_calls
+                    name.0, s.calls, s.usec, per_call, s.rejected_calls, s.failed_calls
                 );
             }
         }

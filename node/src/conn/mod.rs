@@ -12,6 +12,7 @@
 
 pub mod batch;
 pub mod cross_shard;
+mod warm;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -69,6 +70,7 @@ pub async fn serve(
     let mut spans: Vec<Span> = Vec::new();
     let mut scratch: Vec<u8> = Vec::new();
     let mut progress = Progress::default();
+    let mut warmer = warm::Warmer::default();
     let mut buffered_more = false;
     loop {
         if !buffered_more {
@@ -102,12 +104,23 @@ pub async fn serve(
                 tracing::warn!("closing client that exceeded client-query-buffer-limit");
                 break;
             }
-            if conn.client.borrow().killed {
-                break;
+            {
+                let mut c = conn.client.borrow_mut();
+                if c.killed {
+                    break;
+                }
+                // Once per read, as Redis stamps it in readQueryFromClient.
+                c.last_interaction = std::time::Instant::now();
             }
         }
-        buffered_more = false;
         let mut limits = conn.parse_limits();
+        if !buffered_more {
+            let db = conn.client.borrow().db;
+            let at_shard = (conn.shard.id(), conn.shard.shared.shard_count == 1);
+            let core = conn.shard.core.borrow();
+            warmer.warm(&core, at_shard, db, &rbuf[rstart..rend], &limits);
+        }
+        buffered_more = false;
         loop {
             let buf = &rbuf[rstart..rend];
             match parse_request_resumable(buf, &limits, &mut progress, &mut spans, &mut scratch) {
@@ -243,7 +256,6 @@ impl Conn {
                 return;
             }
             c.last_cmd = spec.name;
-            c.last_interaction = std::time::Instant::now();
             (c.db, c.proto)
         };
         self.wait_for_pause(spec).await;
@@ -273,8 +285,11 @@ impl Conn {
             }
             (Exec::Keyspace(_), Route::Keys(split)) => {
                 let me = self.shard.id();
-                // The common case, all keys on one shard, allocates nothing.
-                let (target, spans_shards, last_pos) = {
+                // The common case, all keys on one shard, allocates nothing;
+                // with one shard there is nothing to route.
+                let (target, spans_shards, last_pos) = if self.shard.shared.shard_count == 1 {
+                    (me, false, None)
+                } else {
                     let core = self.shard.core.borrow();
                     let mut target = None;
                     let mut spans_shards = false;
@@ -433,7 +448,7 @@ impl Conn {
             }
         };
         let mut core = self.shard.core.borrow_mut();
-        core.stats.count_command(spec.name, started.elapsed(), failed.is_some());
+        core.stats.count_command(spec.name, started.elapsed().as_micros() as u64, failed.is_some());
         if let Some(head) = failed {
             core.stats.count_error(&head);
         }

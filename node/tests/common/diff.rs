@@ -376,8 +376,52 @@ fn equivalent(name: &str, a: &Reply, b: &Reply) -> bool {
             a.value.as_int().is_some() && b.value.as_int().is_some()
         }
         "HELLO" => !a.value.is_error() && !b.value.is_error() && a.raw[0] == b.raw[0],
+        // Random members: the same shape (a string, or an array of as many
+        // elements of the same types); picks are random on both sides.
+        "ZRANDMEMBER" => same_shape(&a.value, &b.value),
+        // A whole collection in one call (cursor 0 on both sides): the same
+        // (field, value) pairs in any order (hash-table encodings).
+        "ZSCAN" => match (scan_pairs(&a.value), scan_pairs(&b.value)) {
+            (Some(x), Some(y)) => x == y,
+            _ => false,
+        },
         _ => false,
     }
+}
+
+/// True when two replies have the same type and length, recursively, bulk
+/// contents aside.
+fn same_shape(a: &Resp, b: &Resp) -> bool {
+    match (a, b) {
+        (Resp::Blob(t, x), Resp::Blob(u, y)) => t == u && x.is_some() == y.is_some(),
+        (Resp::Agg(t, Some(x)), Resp::Agg(u, Some(y))) => {
+            t == u && x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_shape(p, q))
+        }
+        _ => a == b,
+    }
+}
+
+/// The sorted (field, value) pairs of a finished collection scan reply
+/// (`*2 $1 0 *2n ...`), or None for anything else.
+fn scan_pairs(r: &Resp) -> Option<Vec<Vec<u8>>> {
+    let Resp::Agg(b'*', Some(items)) = r else { return None };
+    let [Resp::Blob(b'$', Some(cursor)), Resp::Agg(b'*', Some(flat))] = &items[..] else {
+        return None;
+    };
+    if cursor != b"0" || flat.len() % 2 != 0 {
+        return None;
+    }
+    let mut pairs: Vec<Vec<u8>> = flat
+        .chunks(2)
+        .map(|p| {
+            let mut e = Vec::new();
+            p[0].encode(&mut e);
+            p[1].encode(&mut e);
+            e
+        })
+        .collect();
+    pairs.sort();
+    Some(pairs)
 }
 
 fn sorted(items: &[Resp]) -> Vec<Vec<u8>> {
@@ -553,6 +597,14 @@ impl Differ {
     /// The port redis-server listens on (for a generator's own look at its state).
     pub fn redis_port(&self) -> u16 {
         self.redis.port
+    }
+
+    /// [`Differ::check`], also returning redis-server's reply, for a generator
+    /// that chooses what to send next from the state (None if redis failed).
+    pub fn check_returning(&mut self, args: &[Vec<u8>]) -> (Outcome, Option<Resp>) {
+        let (got, want) = self.exchange(args);
+        let redis = want.as_ref().ok().map(|w| w.value.clone());
+        (self.judge(args, got, want), redis)
     }
 
     /// Sends all of `cmds` to both servers in one write each (a pipeline),
@@ -752,15 +804,6 @@ impl Differ {
     }
 }
 
-/// The environment variable `name` parsed, or `default` when unset (the seed
-/// and count of random runs).
-pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    match std::env::var(name) {
-        Ok(v) => v.parse().unwrap_or_else(|_| panic!("{name}={v} does not parse")),
-        Err(_) => default,
-    }
-}
-
 /// splitmix64: small, seedable, good enough to pick commands.
 pub struct Rng(pub u64);
 
@@ -790,5 +833,136 @@ impl Rng {
 
     pub fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
         xs[self.below(xs.len())]
+    }
+}
+
+/// One generated command of a random run.
+pub struct Generated {
+    /// The command's words.
+    pub args: Vec<Vec<u8>>,
+    /// It may not go in a pipeline (it pauses first, is iterated
+    /// interactively, or may block the connection).
+    pub solo: bool,
+    /// Milliseconds to wait before sending it (it compares times that the
+    /// previous command set).
+    pub pause_ms: u64,
+}
+
+impl Generated {
+    /// A command that may go anywhere.
+    pub fn any(words: Vec<String>) -> Generated {
+        Generated {
+            args: words.into_iter().map(String::into_bytes).collect(),
+            solo: false,
+            pause_ms: 0,
+        }
+    }
+
+    /// A command that must be sent alone.
+    pub fn solo(words: Vec<String>) -> Generated {
+        Generated { solo: true, ..Generated::any(words) }
+    }
+}
+
+/// Reads a setting from the environment, or `default` when unset.
+pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    match std::env::var(name) {
+        Ok(v) => v.parse().unwrap_or_else(|_| panic!("{name}={v} does not parse")),
+        Err(_) => default,
+    }
+}
+
+/// Most commands in one pipelined write of a random run.
+pub const MAX_PIPELINE: usize = 32;
+
+/// A seeded random run: `SLOTD_DIFF_SEED` and `SLOTD_DIFF_COUNT` override the
+/// defaults a test file picks.
+pub struct RandomRun {
+    /// Names the run in every report (`list pipelines` ...).
+    pub mode: String,
+    pub seed: u64,
+    /// Commands to send.
+    pub count: usize,
+    /// Send pipelines of 1 to [`MAX_PIPELINE`] commands in one write, which
+    /// lets slotd run commands for different shards concurrently; replies
+    /// must still be what sequential execution gives.
+    pub pipelined: bool,
+    /// Stop after this many mismatches: each costs a resync, and by then the
+    /// report has said what there is to say.
+    pub max_mismatches: usize,
+}
+
+impl RandomRun {
+    /// A run named `mode` with the given defaults, overridable from the
+    /// environment.
+    pub fn from_env(mode: &str, pipelined: bool, default_seed: u64, default_count: usize) -> Self {
+        RandomRun {
+            mode: mode.to_string(),
+            seed: env_or("SLOTD_DIFF_SEED", default_seed),
+            count: env_or("SLOTD_DIFF_COUNT", default_count),
+            pipelined,
+            max_mismatches: 1000,
+        }
+    }
+
+    /// Sends `count` commands from `next` (given a generator seeded with
+    /// `seed`), comparing every reply; both servers are flushed after a
+    /// mismatch so that diverged state does not cascade. `skip` may drop a
+    /// command about to be sent alone (it may ask the servers first).
+    pub fn run(
+        &self,
+        d: &mut Differ,
+        next: impl FnMut() -> Generated,
+        mut skip: impl FnMut(&mut Differ, &[Vec<u8>]) -> bool,
+    ) {
+        self.run_by(d, next, |d, args| (!skip(d, args)).then(|| d.check(args)))
+    }
+
+    /// [`Self::run`] where `check` sends and compares each command sent alone
+    /// (None when it chose to drop it), for families whose replies need
+    /// their own comparison (unordered, random); pipelines are compared
+    /// byte for byte, so such commands must be [`Generated::solo`].
+    pub fn run_by(
+        &self,
+        d: &mut Differ,
+        mut next: impl FnMut() -> Generated,
+        mut check: impl FnMut(&mut Differ, &[Vec<u8>]) -> Option<Outcome>,
+    ) {
+        let (mode, seed) = (&self.mode, self.seed);
+        let mut rng = Rng(seed ^ 0x9e37);
+        d.dedupe = true;
+        d.resync();
+        let mut step = 0;
+        while step < self.count {
+            let batch = if self.pipelined { 1 + rng.below(MAX_PIPELINE) } else { 1 };
+            let mut cmds = Vec::with_capacity(batch);
+            let mut pause_ms = 0;
+            while cmds.len() < batch {
+                let g = next();
+                if self.pipelined && (g.solo || g.pause_ms > 0) {
+                    continue;
+                }
+                pause_ms = g.pause_ms;
+                cmds.push(g.args);
+            }
+            d.context = format!("{mode} SLOTD_DIFF_SEED={seed} step {step}");
+            step += batch;
+            if pause_ms > 0 {
+                std::thread::sleep(std::time::Duration::from_millis(pause_ms));
+            }
+            let outcome =
+                if self.pipelined { Some(d.check_pipeline(&cmds)) } else { check(d, &cmds[0]) };
+            if outcome == Some(Outcome::Different) {
+                if d.per_name.values().sum::<usize>() >= self.max_mismatches {
+                    eprintln!(
+                        "[{mode}] stopping at step {step}: {} mismatches",
+                        self.max_mismatches
+                    );
+                    break;
+                }
+                d.resync();
+            }
+        }
+        d.context = format!("{mode} SLOTD_DIFF_SEED={seed}, final state");
     }
 }
