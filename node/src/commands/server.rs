@@ -55,7 +55,8 @@ pub async fn config_async(conn: &mut Conn, name: &str, args: &Args<'_>, out: &mu
     match name {
         "config|set" => {
             if !args.len().is_multiple_of(2) {
-                return reply.wrong_arity("config|set");
+                // A name without a value after at least one pair, as Redis 7.0.
+                return reply.syntax_error();
             }
             let mut cfg = conn.shard.core.borrow().cfg.clone();
             let mut seen: Vec<&str> = Vec::new();
