@@ -30,7 +30,6 @@ mod diff;
 
 use std::collections::{HashMap, HashSet};
 
-use common::{redis_server, slotd};
 use diff::{same_unordered, Differ, Generated, Outcome, RandomRun, Reply, Resp, RespConn, Rng};
 
 const DEFAULT_SEED: u64 = 0x4a54_0001;
@@ -40,8 +39,7 @@ const START_LIMITS: &[&str] =
     &["--hash-max-listpack-entries", "16", "--hash-max-listpack-value", "24"];
 
 fn differ(shards: usize) -> Differ {
-    let label = format!("slotd {shards} shard{} (hashes)", if shards == 1 { "" } else { "s" });
-    Differ::new(Box::new(move || slotd(shards, START_LIMITS)), redis_server(START_LIMITS), &label)
+    Differ::for_shards(shards, "hashes", START_LIMITS, START_LIMITS)
 }
 
 /// Hash keys (some sharing a hash tag), and string keys for WRONGTYPE.
@@ -434,23 +432,4 @@ fn run(d: &mut Differ, pipelined: bool) {
     }
 }
 
-#[test]
-fn hashes_one_shard() {
-    let mut d = differ(1);
-    run(&mut d, false);
-    d.finish();
-}
-
-#[test]
-fn hashes_two_shards() {
-    let mut d = differ(2);
-    run(&mut d, false);
-    d.finish();
-}
-
-#[test]
-fn hashes_pipelined_two_shards() {
-    let mut d = differ(2);
-    run(&mut d, true);
-    d.finish();
-}
+differential_runs!(differ, run, hashes_one_shard, hashes_two_shards, hashes_pipelined_two_shards);

@@ -23,7 +23,6 @@ mod common;
 #[path = "common/diff.rs"]
 mod diff;
 
-use common::{redis_server, slotd};
 use diff::{Differ, Generated, RandomRun, Rng};
 
 const DEFAULT_SEED: u64 = 0x1157_d1ff;
@@ -286,27 +285,7 @@ fn would_wait_for_a_move(d: &mut Differ, c: &[Vec<u8>]) -> bool {
 }
 
 fn differ(shards: usize) -> Differ {
-    let label = format!("slotd {shards} shard{}", if shards == 1 { "" } else { "s" });
-    Differ::new(Box::new(move || slotd(shards, &[])), redis_server(&["--hz", "500"]), &label)
+    Differ::for_shards(shards, "lists", &[], &["--hz", "500"])
 }
 
-#[test]
-fn lists_one_shard() {
-    let mut d = differ(1);
-    run(&mut d, false);
-    d.finish();
-}
-
-#[test]
-fn lists_two_shards() {
-    let mut d = differ(2);
-    run(&mut d, false);
-    d.finish();
-}
-
-#[test]
-fn lists_pipelined_two_shards() {
-    let mut d = differ(2);
-    run(&mut d, true);
-    d.finish();
-}
+differential_runs!(differ, run, lists_one_shard, lists_two_shards, lists_pipelined_two_shards);

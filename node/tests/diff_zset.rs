@@ -20,7 +20,6 @@ mod common;
 #[path = "common/diff.rs"]
 mod diff;
 
-use common::{redis_server, slotd};
 use diff::{Differ, Generated, RandomRun, Rng};
 
 const DEFAULT_SEED: u64 = 0x25e7_0001;
@@ -369,13 +368,16 @@ impl Gen {
     }
 }
 
-fn run(shards: usize) {
-    let label = format!("slotd {shards} shard{}", if shards == 1 { "" } else { "s" });
-    let mut d = Differ::new(Box::new(move || slotd(shards, &[])), redis_server(&[]), &label);
-    let mut run = RandomRun::from_env("zset stream", false, DEFAULT_SEED, DEFAULT_COUNT);
+fn differ(shards: usize) -> Differ {
+    Differ::for_shards(shards, "sorted sets", &[], &[])
+}
+
+fn run(d: &mut Differ, pipelined: bool) {
+    let mode = if pipelined { "zset pipelines" } else { "zset stream" };
+    let mut run = RandomRun::from_env(mode, pipelined, DEFAULT_SEED, DEFAULT_COUNT);
     run.max_mismatches = MAX_MISMATCHES;
     let mut g = Gen { rng: Rng(run.seed) };
-    run.run(&mut d, || Generated::any(g.command()), |_, _| false);
+    run.run(d, || Generated::any(g.command()), |_, _| false);
     // Whatever is left must be the same too.
     let keys: Vec<&str> = ZKEYS.iter().chain(LKEYS).copied().collect();
     for k in keys {
@@ -388,15 +390,12 @@ fn run(shards: usize) {
         ]);
         d.check(&[b"OBJECT".to_vec(), b"ENCODING".to_vec(), k.into()]);
     }
-    d.finish();
 }
 
-#[test]
-fn zset_random_one_shard() {
-    run(1);
-}
-
-#[test]
-fn zset_random_two_shards() {
-    run(2);
-}
+differential_runs!(
+    differ,
+    run,
+    zset_random_one_shard,
+    zset_random_two_shards,
+    zset_pipelined_two_shards
+);

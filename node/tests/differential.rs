@@ -28,7 +28,7 @@ mod diff;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use common::{redis_server, slotd};
+use common::redis_server;
 use diff::{split_args, Differ, Generated, Outcome, RandomRun, Rng};
 
 const CORPUS: &str = include_str!("data/diff_corpus.txt");
@@ -36,8 +36,7 @@ const DEFAULT_SEED: u64 = 0x5107_d1ff;
 const DEFAULT_COUNT: usize = 20_000;
 
 fn differ(shards: usize) -> Differ {
-    let label = format!("slotd {shards} shard{}", if shards == 1 { "" } else { "s" });
-    Differ::new(Box::new(move || slotd(shards, &[])), redis_server(&[]), &label)
+    Differ::for_shards(shards, "strings and keys", &[], &[])
 }
 
 fn cmd(words: &[&str]) -> Vec<Vec<u8>> {
@@ -462,26 +461,13 @@ fn run_random(d: &mut Differ, pipelined: bool) {
     }
 }
 
-#[test]
-fn random_one_shard() {
-    let mut d = differ(1);
-    run_random(&mut d, false);
-    d.finish();
-}
-
-#[test]
-fn random_two_shards() {
-    let mut d = differ(2);
-    run_random(&mut d, false);
-    d.finish();
-}
-
-#[test]
-fn random_pipelines_two_shards() {
-    let mut d = differ(2);
-    run_random(&mut d, true);
-    d.finish();
-}
+differential_runs!(
+    differ,
+    run_random,
+    random_one_shard,
+    random_two_shards,
+    random_pipelines_two_shards
+);
 
 /// The harness itself: redis-server against redis-server must agree on every
 /// command, which shows that the corpus, the generator and the normalisations

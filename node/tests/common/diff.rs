@@ -12,7 +12,7 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use crate::common::Server;
+use crate::common::{redis_server, slotd, Server};
 
 /// How long to wait for one reply before calling the server stuck.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -571,6 +571,19 @@ impl Differ {
         }
     }
 
+    /// slotd on `shards` shards started with `slotd_args` against
+    /// redis-server started with `redis_args`; `family` names the run.
+    pub fn for_shards(
+        shards: usize,
+        family: &str,
+        slotd_args: &'static [&'static str],
+        redis_args: &[&str],
+    ) -> Self {
+        let label =
+            format!("slotd {shards} shard{} ({family})", if shards == 1 { "" } else { "s" });
+        Differ::new(Box::new(move || slotd(shards, slotd_args)), redis_server(redis_args), &label)
+    }
+
     /// Sends `args` to both servers and compares the replies.
     pub fn check(&mut self, args: &[Vec<u8>]) -> Outcome {
         let (got, want) = self.exchange(args);
@@ -965,4 +978,33 @@ impl RandomRun {
         }
         d.context = format!("{mode} SLOTD_DIFF_SEED={seed}, final state");
     }
+}
+
+/// The three standard random runs of a family as tests: `$differ(shards)`
+/// builds the [`Differ`], `$run(&mut differ, pipelined)` sends the stream;
+/// one shard, two shards, and two shards pipelined.
+#[macro_export]
+macro_rules! differential_runs {
+    ($differ:path, $run:path, $one:ident, $two:ident, $pipelined:ident) => {
+        #[test]
+        fn $one() {
+            let mut d = $differ(1);
+            $run(&mut d, false);
+            d.finish();
+        }
+
+        #[test]
+        fn $two() {
+            let mut d = $differ(2);
+            $run(&mut d, false);
+            d.finish();
+        }
+
+        #[test]
+        fn $pipelined() {
+            let mut d = $differ(2);
+            $run(&mut d, true);
+            d.finish();
+        }
+    };
 }
