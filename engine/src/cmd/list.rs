@@ -136,6 +136,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         .movable_keys(LMPOP_KEYS)
         .doc("list", "7.0.0", "Pop elements from a list", MPOP_COMPLEXITY),
     CommandSpec::keyspace("blpop", -3, WRITE | NOSCRIPT | BLOCKING, BLOCKING_KEYS, list_block::blpop)
+        .blocking(&list_block::POP)
         .acl(&["list"])
         .key_flags(kf::RW | kf::ACCESS | kf::DELETE)
         .history(TIMEOUT_600)
@@ -146,6 +147,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             "O(N) where N is the number of provided keys.",
         ),
     CommandSpec::keyspace("brpop", -3, WRITE | NOSCRIPT | BLOCKING, BLOCKING_KEYS, list_block::brpop)
+        .blocking(&list_block::POP)
         .acl(&["list"])
         .key_flags(kf::RW | kf::ACCESS | kf::DELETE)
         .history(TIMEOUT_600)
@@ -162,7 +164,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         SOURCE_DEST,
         list_block::blmove,
     )
-    .acl(&["list"])
+    .blocking(&list_block::MOVE)
+        .acl(&["list"])
     .key_specs(MOVE_KEYS)
     .doc("list", "6.2.0", BLMOVE_SUMMARY, "O(1)"),
     CommandSpec::keyspace(
@@ -172,12 +175,14 @@ pub const COMMANDS: &[CommandSpec] = &[
         SOURCE_DEST,
         list_block::brpoplpush,
     )
-    .acl(&["list"])
+    .blocking(&list_block::RPOPLPUSH)
+        .acl(&["list"])
     .key_specs(MOVE_KEYS)
     .history(TIMEOUT_600)
     .deprecated("6.2.0", "`BLMOVE` with the `RIGHT` and `LEFT` arguments")
     .doc("list", "2.2.0", BLMOVE_SUMMARY, "O(1)"),
     CommandSpec::keyspace("blmpop", -5, WRITE | BLOCKING, KeyRange::NONE, list_block::blmpop)
+        .blocking(&list_block::MPOP)
         .acl(&["list"])
         .movable_keys(BLMPOP_KEYS)
         .doc("list", "7.0.0", "Pop elements from a list, or block until one is available", MPOP_COMPLEXITY),

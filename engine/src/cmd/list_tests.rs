@@ -3,8 +3,8 @@
 //! 7.0.15 and its replies recorded as the expected values; so were the
 //! `COMMAND INFO` replies in `testdata/list_command_info.txt`.
 
-use super::list_block::{parse_timeout, serve_ready_key, try_serve, Blocking};
 use super::test_util::{check_replies, run, run_in, run_with};
+use crate::command::blocking::parse_timeout;
 use crate::command::{table, Ctx, ExecStats, OwnedCmd};
 use crate::config::EngineConfig;
 use crate::keyspace::Keyspace;
@@ -450,14 +450,12 @@ mod redis_replies {
     }
 }
 
-/// Runs `args` on `ks` through `f` (a blocking entry point), returning what
-/// it decided and the reply bytes.
-fn attempt(
-    ks: &mut Keyspace,
-    args: &[&str],
-    f: impl FnOnce(&mut Ctx<'_>, &crate::command::Args<'_>) -> Blocking,
-) -> (Blocking, String) {
+/// Serves `args` from `key` as the node does once `key` became ready, returning
+/// the reply.
+fn serve(ks: &mut Keyspace, args: &[&str], key: &str) -> String {
     let cmd = OwnedCmd::from_parts(args.iter().map(|a| a.as_bytes()));
+    let spec = table::lookup(args[0].as_bytes()).unwrap();
+    let ops = spec.blocking.expect("a blocking command");
     let (cfg, owned) = (EngineConfig::default(), SlotSet::from_range(0..SLOT_COUNT));
     let (mut stats, mut out) = (ExecStats::default(), Vec::new());
     let mut ctx = Ctx {
@@ -470,79 +468,69 @@ fn attempt(
         stats: &mut stats,
         owned_slots: &owned,
     };
-    let b = f(&mut ctx, &cmd.args());
-    (b, String::from_utf8(out).unwrap())
+    assert!(ops.ready(ctx.ks.db(0).peek(key.as_bytes(), NOW_MS).unwrap()));
+    (ops.serve)(&mut ctx, &cmd.args(), key.as_bytes());
+    String::from_utf8(out).unwrap()
 }
 
 #[test]
-fn blocking_first_attempt_serves_or_waits() {
+fn blocking_entries_serve_or_reply_null() {
     let mut ks = Keyspace::new(1);
-    let wait = |d| (Blocking::Wait { deadline_ms: d }, String::new());
-    assert_eq!(attempt(&mut ks, &["blpop", "a", "b", "0"], try_serve), wait(None));
-    assert_eq!(attempt(&mut ks, &["brpop", "a", "1.5"], try_serve), wait(Some(NOW_MS + 1500)));
-    assert_eq!(
-        attempt(&mut ks, &["blmove", "a", "b", "left", "right", "0.0001"], try_serve),
-        wait(Some(NOW_MS + 1))
-    );
-    assert_eq!(attempt(&mut ks, &["brpoplpush", "a", "b", "0"], try_serve), wait(None));
-    assert_eq!(
-        attempt(&mut ks, &["blmpop", "2", "2", "a", "b", "left"], try_serve),
-        wait(Some(NOW_MS + 2000))
-    );
-    // A deadline past i64 (Redis's wraps into the past and never fires): forever.
-    assert_eq!(attempt(&mut ks, &["blpop", "a", "9223372036854775.806"], try_serve), wait(None));
-    let served = |s: &str| (Blocking::Served, s.to_string());
-    assert_eq!(
-        attempt(&mut ks, &["blpop", "a", "-1"], try_serve),
-        served("-ERR timeout is negative\r\n")
-    );
-    run(&mut ks, NOW_MS, &["rpush", "b", "x", "y"]);
-    assert_eq!(
-        attempt(&mut ks, &["blpop", "a", "b", "0"], try_serve),
-        served("*2\r\n$1\r\nb\r\n$1\r\nx\r\n")
-    );
-    assert_eq!(
-        attempt(&mut ks, &["blmove", "b", "c", "left", "right", "0"], try_serve),
-        served("$1\r\ny\r\n")
-    );
-    assert_eq!(run(&mut ks, NOW_MS, &["exists", "b"]), b":0\r\n");
-    // The table's entries reply as a timeout where a client may not block.
-    assert_eq!(run(&mut ks, NOW_MS, &["blpop", "a", "0"]), b"*-1\r\n");
+    // Nothing to serve: the null the node blocks on (and MULTI replies).
+    assert_eq!(run(&mut ks, NOW_MS, &["blpop", "a", "b", "0"]), b"*-1\r\n");
     assert_eq!(run(&mut ks, NOW_MS, &["blmpop", "0", "1", "a", "left"]), b"*-1\r\n");
     assert_eq!(run(&mut ks, NOW_MS, &["blmove", "a", "b", "left", "left", "0"]), b"$-1\r\n");
     assert_eq!(run(&mut ks, NOW_MS, &["brpoplpush", "a", "b", "0"]), b"$-1\r\n");
+    assert_eq!(run(&mut ks, NOW_MS, &["blpop", "a", "-1"]), b"-ERR timeout is negative\r\n");
+    run(&mut ks, NOW_MS, &["rpush", "b", "x", "y"]);
+    assert_eq!(run(&mut ks, NOW_MS, &["blpop", "a", "b", "0"]), b"*2\r\n$1\r\nb\r\n$1\r\nx\r\n");
+    assert_eq!(run(&mut ks, NOW_MS, &["blmove", "b", "c", "left", "right", "0"]), b"$1\r\ny\r\n");
+    assert_eq!(run(&mut ks, NOW_MS, &["exists", "b"]), b":0\r\n");
 }
 
 #[test]
-fn blocking_retry_serves_the_ready_key_only() {
+fn blocking_deadlines_and_watched_keys() {
+    let cmd = |a: &[&str]| OwnedCmd::from_parts(a.iter().map(|w| w.as_bytes()));
+    let cases: &[(&[&str], Option<u64>, &[usize])] = &[
+        (&["blpop", "a", "b", "0"], None, &[1, 2]),
+        (&["brpop", "a", "1.5"], Some(NOW_MS + 1500), &[1]),
+        (&["blmove", "a", "b", "left", "right", "0.0001"], Some(NOW_MS + 1), &[1]),
+        (&["brpoplpush", "a", "b", "0"], None, &[1]),
+        (&["blmpop", "2", "2", "a", "b", "left"], Some(NOW_MS + 2000), &[3, 4]),
+        // A deadline past i64 (Redis's wraps into the past and never fires): forever.
+        (&["blpop", "a", "9223372036854775.806"], None, &[1]),
+    ];
+    for (args, deadline, watched) in cases {
+        let spec = table::lookup(args[0].as_bytes()).unwrap();
+        let ops = spec.blocking.unwrap();
+        let c = cmd(args);
+        assert_eq!(ops.deadline_ms(&c.args(), NOW_MS), *deadline, "{args:?}");
+        assert_eq!(ops.watched(spec, &c.args()), watched.to_vec(), "{args:?}");
+        let dst = ops.destination(spec, &c.args());
+        assert_eq!(dst, ops.moves.then_some(2), "{args:?}");
+    }
+}
+
+#[test]
+fn blocking_serves_the_ready_key_only() {
     let mut ks = Keyspace::new(1);
     run(&mut ks, NOW_MS, &["rpush", "a", "1"]);
     run(&mut ks, NOW_MS, &["rpush", "b", "2"]);
     run(&mut ks, NOW_MS, &["set", "s", "x"]);
-    let ready = |k: &'static str| {
-        move |c: &mut Ctx<'_>, a: &crate::command::Args<'_>| serve_ready_key(c, a, k.as_bytes())
-    };
     // Redis serves the key that became ready, not the first in argument order.
+    assert_eq!(serve(&mut ks, &["blpop", "a", "b", "0"], "b"), "*2\r\n$1\r\nb\r\n$1\r\n2\r\n");
+    // A key of another type leaves the client waiting.
+    let ops = table::lookup(b"blpop").unwrap().blocking.unwrap();
+    assert!(!ops.ready(ks.db(0).peek(b"s", NOW_MS).unwrap()));
     assert_eq!(
-        attempt(&mut ks, &["blpop", "a", "b", "0"], ready("b")),
-        (Blocking::Served, "*2\r\n$1\r\nb\r\n$1\r\n2\r\n".into())
-    );
-    // A key that is gone, or holds another type, leaves the client waiting.
-    let wait = (Blocking::Wait { deadline_ms: None }, String::new());
-    assert_eq!(attempt(&mut ks, &["blpop", "a", "b", "0"], ready("b")), wait);
-    assert_eq!(attempt(&mut ks, &["blpop", "s", "0"], ready("s")), wait);
-    assert_eq!(
-        attempt(&mut ks, &["blmpop", "0", "2", "b", "a", "right", "count", "3"], ready("a")),
-        (Blocking::Served, "*2\r\n$1\r\na\r\n*1\r\n$1\r\n1\r\n".into())
+        serve(&mut ks, &["blmpop", "0", "2", "b", "a", "right", "count", "3"], "a"),
+        "*2\r\n$1\r\na\r\n*1\r\n$1\r\n1\r\n"
     );
     // BLMOVE onto a key of another type: WRONGTYPE, and the element stays.
     run(&mut ks, NOW_MS, &["rpush", "a", "1"]);
     assert_eq!(
-        attempt(&mut ks, &["blmove", "a", "s", "left", "left", "0"], ready("a")),
-        (
-            Blocking::Served,
-            "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n".into()
-        )
+        serve(&mut ks, &["blmove", "a", "s", "left", "left", "0"], "a"),
+        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
     );
     assert_eq!(run(&mut ks, NOW_MS, &["llen", "a"]), b":1\r\n");
 }

@@ -28,6 +28,7 @@ mod string_tests;
 #[cfg(test)]
 pub(crate) mod test_util;
 pub mod zset;
+mod zset_block;
 mod zset_num;
 mod zset_ops;
 mod zset_pop;

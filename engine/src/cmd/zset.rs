@@ -2,18 +2,17 @@
 //! lookups they share, and the commands on single members (ZADD, ZINCRBY,
 //! ZREM, ZCARD, ZSCORE, ZMSCORE, ZRANK, ZREVRANK, ZSCAN). Ranges live in
 //! `zset_range.rs`, pops and random members in `zset_pop.rs`, set algebra in
-//! `zset_ops.rs`, number parsing in `zset_num.rs`.
+//! `zset_ops.rs`, number parsing in `zset_num.rs`, the blocking pops
+//! (BZPOPMIN, BZPOPMAX, BZMPOP) in `zset_block.rs`.
 //!
 //! Behaviour follows Redis 7.0's t_zset.c: the same order of checks (options,
 //! then scores, then the key's type), the same errors, the same encodings
 //! (see `keyspace::zset`). A command that empties a set deletes its key.
-//! BZPOPMIN, BZPOPMAX and BZMPOP are not here: they need the node's blocking
-//! support.
 
 use super::lookup::{lookup_read, lookup_write};
 use super::scan::{parse_scan_cursor, ScanOptions};
 use super::zset_num::parse_score;
-use super::{zset_ops, zset_pop, zset_range};
+use super::{zset_block, zset_ops, zset_pop, zset_range};
 use crate::command::{flags::*, key_flags, Args, BeginSearch, CommandSpec, Ctx, KeyRange, KeySpec};
 use crate::keyspace::zset::{ZSet, ZSetLimits};
 use crate::keyspace::Value;
@@ -242,10 +241,60 @@ pub const COMMANDS: &[CommandSpec] = &[
             "sorted_set",
             "7.0.0",
             "Remove and return members with scores in a sorted set",
-            "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+            MPOP,
         )
         .movable_keys(&[KeySpec::keynum(
             BeginSearch::Index(1),
+            0,
+            1,
+            1,
+            key_flags::RW | key_flags::ACCESS | key_flags::DELETE,
+        )]),
+    CommandSpec::keyspace(
+        "bzpopmin",
+        -3,
+        WRITE | NOSCRIPT | BLOCKING | FAST,
+        BLOCKING_KEYS,
+        zset_block::serve_or_null,
+    )
+    .acl(ACL)
+    .blocking(&zset_block::POP)
+    .key_flags(key_flags::RW | key_flags::ACCESS | key_flags::DELETE)
+    .history(TIMEOUT_600)
+    .doc(
+        "sorted_set",
+        "5.0.0",
+        "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available",
+        LOG_N,
+    ),
+    CommandSpec::keyspace(
+        "bzpopmax",
+        -3,
+        WRITE | NOSCRIPT | BLOCKING | FAST,
+        BLOCKING_KEYS,
+        zset_block::serve_or_null,
+    )
+    .acl(ACL)
+    .blocking(&zset_block::POP)
+    .key_flags(key_flags::RW | key_flags::ACCESS | key_flags::DELETE)
+    .history(TIMEOUT_600)
+    .doc(
+        "sorted_set",
+        "5.0.0",
+        "Remove and return the member with the highest score from one or more sorted sets, or block until one is available",
+        LOG_N,
+    ),
+    CommandSpec::keyspace("bzmpop", -5, WRITE | BLOCKING, KeyRange::NONE, zset_block::serve_or_null)
+        .acl(ACL)
+        .blocking(&zset_block::MPOP)
+        .doc(
+            "sorted_set",
+            "7.0.0",
+            "Remove and return members with scores in a sorted set or block until one is available",
+            MPOP,
+        )
+        .movable_keys(&[KeySpec::keynum(
+            BeginSearch::Index(2),
             0,
             1,
             1,
@@ -329,6 +378,11 @@ pub const COMMANDS: &[CommandSpec] = &[
 ];
 
 const ACL: &[&str] = &["sortedset"];
+const MPOP: &str = "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.";
+const TIMEOUT_600: &[(&str, &str)] =
+    &[("6.0.0", "`timeout` is interpreted as a double instead of an integer.")];
+/// Every argument but the last, a timeout (BZPOPMIN, BZPOPMAX).
+const BLOCKING_KEYS: KeyRange = KeyRange { first: 1, last: -2, step: 1 };
 const LOG_N: &str = "O(log(N)) with N being the number of elements in the sorted set.";
 const RANGE_BY: &str = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).";
 const REM_RANGE: &str = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.";

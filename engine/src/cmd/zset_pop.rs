@@ -16,7 +16,7 @@ use std::collections::HashSet;
 
 /// Which end a pop takes from.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum End {
+pub(super) enum End {
     Min,
     Max,
 }
@@ -44,35 +44,40 @@ fn pop_command(ctx: &mut Ctx<'_>, args: &Args<'_>, end: End) {
     };
     let nested = count.is_some() && ctx.out.proto == Protocol::Resp3;
     let shape = if nested { Shape::Nested } else { Shape::Flat };
-    pop(ctx, args, 1..2, end, count, shape);
+    if !pop(ctx, args, 1..2, end, count, shape) {
+        ctx.out.array(0);
+    }
 }
 
 /// How popped members are replied.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    /// member, score, member, score ... (an empty array when nothing popped).
+pub(super) enum Shape {
+    /// member, score, member, score ...
     Flat,
-    /// [member, score] pairs (an empty array when nothing popped).
+    /// [member, score] pairs.
     Nested,
-    /// [key, [[member, score] ...]], or a null array (ZMPOP).
+    /// key, member, score (BZPOPMIN, BZPOPMAX).
+    KeyFlat,
+    /// [key, [[member, score] ...]] (ZMPOP, BZMPOP).
     WithKey,
 }
 
 /// Pops up to `count` (None: one) members from the first existing key of
 /// `keys` (argument positions), Redis's `genericZpopCommand`: a key of
-/// another type on the way is WRONGTYPE.
-fn pop(
+/// another type on the way is WRONGTYPE. Returns false, with nothing
+/// written, when no key exists.
+pub(super) fn pop(
     ctx: &mut Ctx<'_>,
     args: &Args<'_>,
-    keys: std::ops::Range<usize>,
+    keys: impl Iterator<Item = usize>,
     end: End,
     count: Option<u64>,
     shape: Shape,
-) {
+) -> bool {
     let mut chosen = None;
     for i in keys {
         match write_zset(ctx, args.get(i)) {
-            Err(()) => return,
+            Err(()) => return true,
             Ok((Some(_), _)) => {
                 chosen = Some(args.get(i));
                 break;
@@ -80,17 +85,20 @@ fn pop(
             Ok((None, _)) => {}
         }
     }
-    let Some(key) = chosen else {
-        return if shape == Shape::WithKey { ctx.out.null_array() } else { ctx.out.array(0) };
-    };
+    let Some(key) = chosen else { return false };
     if count == Some(0) {
-        return ctx.out.array(0);
+        ctx.out.array(0);
+        return true;
     }
     let Ok((Some(z), out)) = write_zset(ctx, key) else { unreachable!("found above") };
     let n = (count.unwrap_or(1).min(z.len() as u64)) as usize;
     match shape {
         Shape::Flat => out.array(2 * n),
         Shape::Nested => out.array(n),
+        Shape::KeyFlat => {
+            out.array(2 * n + 1);
+            out.bulk(key);
+        }
         Shape::WithKey => {
             out.array(2);
             out.bulk(key);
@@ -100,7 +108,7 @@ fn pop(
     for _ in 0..n {
         let rank = if end == End::Min { 0 } else { z.len() - 1 };
         let (m, s) = z.get(rank);
-        if shape != Shape::Flat {
+        if matches!(shape, Shape::Nested | Shape::WithKey) {
             out.array(2);
         }
         out.bulk(m);
@@ -108,17 +116,32 @@ fn pop(
         z.remove_range(rank, rank + 1);
     }
     delete_if_empty(ctx, key);
+    true
 }
 
-/// `ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]`.
-pub(super) fn zmpop(ctx: &mut Ctx<'_>, args: &Args<'_>) {
-    let numkeys = match parse_i64_strict(args.get(1)) {
+/// The arguments of ZMPOP and BZMPOP from `numkeys` on: `numkeys key [key
+/// ...] MIN|MAX [COUNT count]`.
+pub(super) struct MPop {
+    /// Argument positions of the keys.
+    pub keys: std::ops::Range<usize>,
+    pub end: End,
+    pub count: u64,
+}
+
+/// Parses [`MPop`] with `numkeys` at `numkeys_at`, replying Redis's error
+/// when the arguments are invalid (None).
+pub(super) fn parse_mpop(ctx: &mut Ctx<'_>, args: &Args<'_>, numkeys_at: usize) -> Option<MPop> {
+    let numkeys = match parse_i64_strict(args.get(numkeys_at)) {
         Some(n) if n >= 1 => n as u64,
-        _ => return ctx.out.error("ERR numkeys should be greater than 0"),
+        _ => {
+            ctx.out.error("ERR numkeys should be greater than 0");
+            return None;
+        }
     };
-    let where_at = numkeys.saturating_add(2);
+    let where_at = numkeys.saturating_add(numkeys_at as u64 + 1);
     if where_at >= args.len() as u64 {
-        return ctx.out.syntax_error();
+        ctx.out.syntax_error();
+        return None;
     }
     let where_at = where_at as usize;
     let end = if args.is(where_at, "min") {
@@ -126,7 +149,8 @@ pub(super) fn zmpop(ctx: &mut Ctx<'_>, args: &Args<'_>) {
     } else if args.is(where_at, "max") {
         End::Max
     } else {
-        return ctx.out.syntax_error();
+        ctx.out.syntax_error();
+        return None;
     };
     let mut count = None;
     let mut j = where_at + 1;
@@ -134,14 +158,26 @@ pub(super) fn zmpop(ctx: &mut Ctx<'_>, args: &Args<'_>) {
         if count.is_none() && args.is(j, "count") && j + 1 < args.len() {
             match parse_i64_strict(args.get(j + 1)) {
                 Some(n) if n >= 1 => count = Some(n as u64),
-                _ => return ctx.out.error("ERR count should be greater than 0"),
+                _ => {
+                    ctx.out.error("ERR count should be greater than 0");
+                    return None;
+                }
             }
             j += 2;
         } else {
-            return ctx.out.syntax_error();
+            ctx.out.syntax_error();
+            return None;
         }
     }
-    pop(ctx, args, 2..where_at, end, Some(count.unwrap_or(1)), Shape::WithKey);
+    Some(MPop { keys: numkeys_at + 1..where_at, end, count: count.unwrap_or(1) })
+}
+
+/// `ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]`.
+pub(super) fn zmpop(ctx: &mut Ctx<'_>, args: &Args<'_>) {
+    let Some(m) = parse_mpop(ctx, args, 1) else { return };
+    if !pop(ctx, args, m.keys, m.end, Some(m.count), Shape::WithKey) {
+        ctx.out.null_array();
+    }
 }
 
 /// Most members one ZRANDMEMBER with a negative count replies. Redis has no

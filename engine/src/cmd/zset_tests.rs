@@ -683,6 +683,9 @@ fn command_info_and_getkeys_like_redis() {
         (&["command", "info", "zmpop"], "*1\r\n*10\r\n$5\r\nzmpop\r\n:-4\r\n*2\r\n+write\r\n+movablekeys\r\n:0\r\n:0\r\n:0\r\n*3\r\n+@write\r\n+@sortedset\r\n+@slow\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$6\r\nkeynum\r\n$4\r\nspec\r\n*6\r\n$9\r\nkeynumidx\r\n:0\r\n$8\r\nfirstkey\r\n:1\r\n$7\r\nkeystep\r\n:1\r\n*0\r\n"),
         (&["command", "info", "zrangestore"], "*1\r\n*10\r\n$11\r\nzrangestore\r\n:-5\r\n*2\r\n+write\r\n+denyoom\r\n:1\r\n:2\r\n:1\r\n*3\r\n+@write\r\n+@sortedset\r\n+@slow\r\n*0\r\n*2\r\n*6\r\n$5\r\nflags\r\n*2\r\n+OW\r\n+update\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*6\r\n$5\r\nflags\r\n*2\r\n+RO\r\n+access\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:2\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n"),
         (&["command", "info", "zcard", "zincrby", "zpopmin", "zrem"], "*4\r\n*10\r\n$5\r\nzcard\r\n:2\r\n*2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n*3\r\n+@read\r\n+@sortedset\r\n+@fast\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*1\r\n+RO\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n*10\r\n$7\r\nzincrby\r\n:4\r\n*3\r\n+write\r\n+denyoom\r\n+fast\r\n:1\r\n:1\r\n:1\r\n*3\r\n+@write\r\n+@sortedset\r\n+@fast\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*3\r\n+RW\r\n+access\r\n+update\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n*10\r\n$7\r\nzpopmin\r\n:-2\r\n*2\r\n+write\r\n+fast\r\n:1\r\n:1\r\n:1\r\n*3\r\n+@write\r\n+@sortedset\r\n+@fast\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n*10\r\n$4\r\nzrem\r\n:-3\r\n*2\r\n+write\r\n+fast\r\n:1\r\n:1\r\n:1\r\n*3\r\n+@write\r\n+@sortedset\r\n+@fast\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*2\r\n+RW\r\n+delete\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n"),
+        (&["command", "getkeys", "bzmpop", "0", "2", "a", "b", "min"], "*2\r\n$1\r\na\r\n$1\r\nb\r\n"),
+        (&["command", "getkeys", "bzpopmin", "a", "b", "0"], "*2\r\n$1\r\na\r\n$1\r\nb\r\n"),
+        (&["command", "info", "bzpopmin", "bzmpop"], "*2\r\n*10\r\n$8\r\nbzpopmin\r\n:-3\r\n*4\r\n+write\r\n+noscript\r\n+blocking\r\n+fast\r\n:1\r\n:-2\r\n:1\r\n*4\r\n+@write\r\n+@sortedset\r\n+@fast\r\n+@blocking\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:-2\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n*10\r\n$6\r\nbzmpop\r\n:-5\r\n*3\r\n+write\r\n+blocking\r\n+movablekeys\r\n:0\r\n:0\r\n:0\r\n*4\r\n+@write\r\n+@sortedset\r\n+@slow\r\n+@blocking\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:2\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$6\r\nkeynum\r\n$4\r\nspec\r\n*6\r\n$9\r\nkeynumidx\r\n:0\r\n$8\r\nfirstkey\r\n:1\r\n$7\r\nkeystep\r\n:1\r\n*0\r\n"),
         (&["command", "getkeys", "zunionstore", "d", "2", "a", "b", "weights", "1", "2"], "*3\r\n$1\r\nd\r\n$1\r\na\r\n$1\r\nb\r\n"),
         (&["command", "getkeys", "zinter", "2", "a", "b"], "*2\r\n$1\r\na\r\n$1\r\nb\r\n"),
         (&["command", "getkeys", "zmpop", "2", "a", "b", "min"], "*2\r\n$1\r\na\r\n$1\r\nb\r\n"),
@@ -699,4 +702,60 @@ fn command_info_and_getkeys_like_redis() {
         );
         assert_eq!(String::from_utf8_lossy(&buf), *want, "{}", args.join(" "));
     }
+}
+
+#[test]
+fn blocking_pops_like_redis() {
+    // Recorded from redis-server 7.0.15; where Redis blocked until its
+    // timeout, the table entries reply the same null at once (the node
+    // blocks on it).
+    let mut ks = Keyspace::new(1);
+    check(
+        &mut ks,
+        Protocol::Resp2,
+        &[
+            (&["zadd", "z", "1", "a", "2", "b", "3", "c"], ":3\r\n"),
+            (&["bzpopmin", "z", "0"], "*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n"),
+            (&["bzpopmax", "z", "nope"], "-ERR timeout is not a float or out of range\r\n"),
+            (&["bzpopmin", "z", "-1"], "-ERR timeout is negative\r\n"),
+            (&["bzmpop", "x", "0", "z", "min"], "-ERR numkeys should be greater than 0\r\n"),
+            (
+                &["bzmpop", "0", "1", "z", "min", "count", "0"],
+                "-ERR count should be greater than 0\r\n",
+            ),
+            (
+                &["bzmpop", "0", "1", "z", "min", "count", "5"],
+                "*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n",
+            ),
+            (&["bzpopmin", "z", "0.01"], "*-1\r\n"),
+            (&["bzmpop", "0.01", "1", "z", "max"], "*-1\r\n"),
+            (&["set", "s", "x"], "+OK\r\n"),
+            (
+                &["bzpopmin", "s", "0"],
+                "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+            ),
+            (
+                &["bzmpop", "0", "2", "nokey", "s", "min"],
+                "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+            ),
+            (&["bzmpop", "x", "1", "z", "min"], "-ERR timeout is not a float or out of range\r\n"),
+            (&["bzmpop", "0", "1", "z", "foo"], "-ERR syntax error\r\n"),
+            (&["zadd", "z", "1", "a", "2", "b"], ":2\r\n"),
+            (&["bzpopmax", "nokey", "z", "0"], "*3\r\n$1\r\nz\r\n$1\r\nb\r\n$1\r\n2\r\n"),
+            (
+                &["bzmpop", "0", "1", "z", "max", "count", "1", "count", "2"],
+                "-ERR syntax error\r\n",
+            ),
+        ],
+    );
+    check(
+        &mut ks,
+        Protocol::Resp3,
+        &[
+            (&["zadd", "z", "1", "a", "2", "b"], ":1\r\n"),
+            (&["bzpopmin", "z", "0"], "*3\r\n$1\r\nz\r\n$1\r\na\r\n,1\r\n"),
+            (&["bzmpop", "0", "1", "z", "min"], "*2\r\n$1\r\nz\r\n*1\r\n*2\r\n$1\r\nb\r\n,2\r\n"),
+            (&["bzpopmin", "nokey", "0.01"], "_\r\n"),
+        ],
+    );
 }

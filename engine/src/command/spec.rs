@@ -5,6 +5,7 @@
 //! `COMMAND`. Each command family declares its own specs next to its code.
 
 use super::args::Args;
+use super::blocking::BlockingOps;
 use super::doc::{doc_flags, Arg, Doc};
 use super::key_spec::{key_flags, KeySpec, KeySpecs};
 use super::Ctx;
@@ -174,6 +175,8 @@ pub struct CommandSpec {
     pub doc: Doc,
     /// Subcommands (CLIENT LIST, OBJECT ENCODING ...); empty for plain commands.
     pub subcommands: &'static [CommandSpec],
+    /// How the command blocks, for commands flagged [`flags::BLOCKING`].
+    pub blocking: Option<&'static BlockingOps>,
 }
 
 impl CommandSpec {
@@ -239,6 +242,7 @@ impl CommandSpec {
             },
             doc: Doc::new("generic", "1.0.0", "", ""),
             subcommands: &[],
+            blocking: None,
         }
     }
 
@@ -256,7 +260,14 @@ impl CommandSpec {
             route: Route::Node,
             doc: Doc::new("server", "1.0.0", "", ""),
             subcommands: &[],
+            blocking: None,
         }
+    }
+
+    /// Says how the command blocks (see [`BlockingOps`]).
+    pub const fn blocking(mut self, ops: &'static BlockingOps) -> CommandSpec {
+        self.blocking = Some(ops);
+        self
     }
 
     /// Sets the documentation.

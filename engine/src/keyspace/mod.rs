@@ -54,6 +54,12 @@ pub struct Db {
     /// Running estimate of the remaining TTL of volatile keys, from what the
     /// active expiry cycle sees (INFO keyspace `avg_ttl`); 0 when unknown.
     pub avg_ttl_ms: u64,
+    /// Keys clients are blocked on (BLPOP ...), kept by the node.
+    watched: hashbrown::HashSet<Vec<u8>, ahash::RandomState>,
+    /// Watched keys stored since the node last took them: they may now hold
+    /// what a blocked client waits for (Redis's `signalKeyAsReady` on
+    /// `dbAdd`). Each at most once.
+    ready: Vec<Vec<u8>>,
 }
 
 impl Db {
@@ -179,6 +185,9 @@ impl Db {
     /// Inserts a whole entry with expiry `expire_at_ms`, replacing and returning any
     /// previous one.
     pub fn insert_entry(&mut self, entry: Entry, expire_at_ms: Option<u64>) -> Option<Entry> {
+        if !self.watched.is_empty() {
+            self.note_if_watched(entry.key.as_bytes());
+        }
         let slot = key_slot(entry.key.as_bytes()) as usize;
         let table = self.table_for_insert(slot);
         let expire = expire_at_ms.unwrap_or(0);
@@ -195,6 +204,39 @@ impl Db {
             None => self.keys += 1,
         }
         old
+    }
+
+    /// Starts reporting stores under `key` (see [`Self::take_ready`]).
+    pub fn watch(&mut self, key: &[u8]) {
+        if !self.watched.contains(key) {
+            self.watched.insert(key.to_vec());
+        }
+    }
+
+    /// Stops reporting stores under `key`.
+    pub fn unwatch(&mut self, key: &[u8]) {
+        self.watched.remove(key);
+        self.ready.retain(|k| k != key);
+    }
+
+    /// Whether any key is watched.
+    pub fn has_watched(&self) -> bool {
+        !self.watched.is_empty()
+    }
+
+    /// The watched keys stored since the last call, in the order they were
+    /// first stored. Only whole values stored under a key are reported
+    /// (a new key, or a value replacing another): a blocked client waits
+    /// for a key that does not hold what it needs, and a key gets that only
+    /// by being stored anew.
+    pub fn take_ready(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.ready)
+    }
+
+    fn note_if_watched(&mut self, key: &[u8]) {
+        if self.watched.contains(key) && !self.ready.iter().any(|k| k == key) {
+            self.ready.push(key.to_vec());
+        }
     }
 
     /// The table of `slot`, allocating the database's tables on first use.
@@ -408,6 +450,29 @@ impl Keyspace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stores_under_watched_keys_are_reported_once() {
+        let mut ks = Keyspace::new(1);
+        let db = ks.db(0);
+        db.set(b"a", Value::Int(1), None, 0);
+        assert!(!db.has_watched());
+        db.watch(b"a");
+        db.watch(b"b");
+        db.watch(b"b");
+        assert!(db.has_watched());
+        db.set(b"c", Value::Int(1), None, 0);
+        db.set(b"b", Value::Int(1), None, 0);
+        db.set(b"a", Value::Int(2), None, 0);
+        db.set(b"b", Value::Int(3), None, 0);
+        assert_eq!(db.take_ready(), vec![b"b".to_vec(), b"a".to_vec()]);
+        assert!(db.take_ready().is_empty());
+        db.set(b"a", Value::Int(1), None, 0);
+        db.unwatch(b"a");
+        assert!(db.take_ready().is_empty());
+        db.set(b"a", Value::Int(1), None, 0);
+        assert!(db.take_ready().is_empty());
+    }
 
     #[test]
     fn set_bytes_counts_and_reuses() {
