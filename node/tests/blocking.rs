@@ -335,3 +335,21 @@ fn blocked_clients_are_not_idle() {
     });
     assert_eq!(t, ["true", ":1\\r\\n", r"*2\r\n$1\r\nk\r\n$1\r\nv\r\n"]);
 }
+
+/// SWAPDB brings a list under a waiter's key: it is served (as Redis).
+#[test]
+fn swapdb_wakes_waiters() {
+    let t = same_everywhere(|port| {
+        let (mut ctl, mut w) = (C::new(port), C::new(port));
+        w.send("BLPOP k 0");
+        await_blocked(&mut ctl, 1);
+        let mut t = vec![ctl.call("SELECT 1"), ctl.call("RPUSH k v w"), ctl.call("SWAPDB 0 1")];
+        t.push(w.read());
+        t.push(ctl.call("LLEN k"));
+        t.push(ctl.call("SELECT 0"));
+        t.push(ctl.call("LLEN k"));
+        t
+    });
+    assert_eq!(t[3], r"*2\r\n$1\r\nk\r\n$1\r\nv\r\n");
+    assert_eq!(t[6], ":1\\r\\n");
+}
