@@ -3,5 +3,6 @@
 //! The node moves the bytes; what is decided about them lives here.
 
 pub mod bus;
+pub mod commands;
 pub mod nodes_conf;
 pub mod state;

@@ -203,6 +203,24 @@ impl Cluster {
         Some(self.nodes.swap_remove(i as usize))
     }
 
+    /// Forgets every other node, every slot assignment and migration mark
+    /// (CLUSTER RESET): myself becomes a master; with `new_id` (RESET HARD)
+    /// it takes that id and config epoch 0.
+    pub fn reset(&mut self, new_id: Option<NodeId>) {
+        let mut me = self.nodes.swap_remove(0);
+        me.slot_count = 0;
+        me.flags = (me.flags & !node_flags::SLAVE) | node_flags::MASTER;
+        me.master = None;
+        if let Some(id) = new_id {
+            me.id = id;
+            me.config_epoch = 0;
+        }
+        self.nodes = vec![me];
+        for table in [&mut self.owner, &mut self.migrating_to, &mut self.importing_from] {
+            table.fill(NO_NODE);
+        }
+    }
+
     fn at(&self, i: u16) -> Option<&Node> {
         (i != NO_NODE).then(|| &self.nodes[i as usize])
     }
