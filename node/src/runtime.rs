@@ -300,6 +300,7 @@ async fn shard_main(
     }
     let hz = cfg.hz;
     let outbox = RefCell::new((0..shared.shard_count).map(|_| Default::default()).collect());
+    let bus_addrs = bind_addrs(&cfg, cfg.cluster.bus_port(cfg.port));
     let mut core = Core::new(id, cfg, slot_shard);
     core.slot_view = cluster.view;
     let cluster_node =
@@ -311,6 +312,12 @@ async fn shard_main(
         outbox,
         cluster: RefCell::new(cluster_node),
     });
+    if shard.cluster.borrow().is_some() {
+        if let Err(e) = crate::cluster::bus::start(&shard, bus_addrs) {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    }
     for (peer, stream) in receivers.streams() {
         let shard = shard.clone();
         // One task per receiver (a glommio waker count is bounded per task).

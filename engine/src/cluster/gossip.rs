@@ -16,6 +16,16 @@ use super::bus::{
 use super::state::{Cluster, Health, Node};
 use crate::slot::{Slot, SLOT_COUNT};
 
+/// What became of a CLUSTER MEET.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handshake {
+    Started,
+    /// One with that address is already under way.
+    InProgress,
+    /// Not an IP address, or a port out of range.
+    InvalidAddress,
+}
+
 /// What the node knows of the link a message arrived on.
 #[derive(Clone, Debug)]
 pub struct Link {
@@ -77,22 +87,23 @@ const FAIL_REPORT_VALIDITY_MULT: u64 = 2;
 const FAIL_UNDO_TIME_MULT: u64 = 2;
 
 impl Cluster {
-    /// CLUSTER MEET: remembers `ip:port@cport` as a node to meet. False when
-    /// the address is invalid (Redis's "Invalid node address") or a
-    /// handshake with it is already in progress.
+    /// CLUSTER MEET: remembers `ip:port@cport` as a node to meet (with a
+    /// made-up `id` until the handshake learns its own).
     pub fn start_handshake(
         &mut self,
         ip: &str,
-        port: u16,
-        cport: u16,
+        port: i64,
+        cport: i64,
         id: NodeId,
         now_ms: u64,
-    ) -> bool {
-        let Ok(addr) = ip.parse::<std::net::IpAddr>() else { return false };
+    ) -> Handshake {
+        let Ok(addr) = ip.parse::<std::net::IpAddr>() else { return Handshake::InvalidAddress };
         let ip = addr.to_string();
-        if port == 0 || cport == 0 {
-            return false;
+        let valid = |p: i64| (1..=65535).contains(&p);
+        if !valid(port) || !valid(cport) {
+            return Handshake::InvalidAddress;
         }
+        let (port, cport) = (port as u16, cport as u16);
         let busy = self.nodes().iter().any(|n| {
             n.has(node_flags::HANDSHAKE)
                 && n.ip.eq_ignore_ascii_case(&ip)
@@ -100,7 +111,7 @@ impl Cluster {
                 && n.cport == cport
         });
         if busy {
-            return false;
+            return Handshake::InProgress;
         }
         let mut n = Node::new(id, node_flags::HANDSHAKE | node_flags::MEET);
         n.ip = ip;
@@ -108,7 +119,7 @@ impl Cluster {
         n.cport = cport;
         n.ctime_ms = now_ms;
         self.add_node(n);
-        true
+        Handshake::Started
     }
 
     /// The header of every message this node sends.

@@ -152,11 +152,15 @@ fn meet_spreads_to_every_node_and_slots_follow() {
     // Node 0 meets node 1 and node 2 (as CLUSTER MEET does).
     for j in 1..3 {
         let ip = sims[j].ip.clone();
-        let (port, cport) = (sims[j].c.myself().port, sims[j].c.myself().cport);
-        assert!(sims[0].c.start_handshake(&ip, port, cport, id(9 + j), 0));
-        assert!(!sims[0].c.start_handshake(&ip, port, cport, id(12), 0), "already in progress");
+        let (port, cport) = (sims[j].c.myself().port as i64, sims[j].c.myself().cport as i64);
+        assert_eq!(sims[0].c.start_handshake(&ip, port, cport, id(9 + j), 0), Handshake::Started);
+        assert_eq!(sims[0].c.start_handshake(&ip, port, cport, id(12), 0), Handshake::InProgress);
     }
-    assert!(!sims[0].c.start_handshake("not-an-ip", 1, 2, id(13), 0));
+    assert_eq!(sims[0].c.start_handshake("not-an-ip", 1, 2, id(13), 0), Handshake::InvalidAddress);
+    assert_eq!(
+        sims[0].c.start_handshake("10.0.0.9", 70000, 2, id(13), 0),
+        Handshake::InvalidAddress
+    );
     for it in 0..60 {
         round(&mut sims, it, 100 * it, &mut rng);
     }
@@ -203,7 +207,7 @@ fn a_newer_epoch_takes_slots_and_collisions_resolve() {
         sims[0].c.assign(slot, &a);
     }
     let ip = sims[1].ip.clone();
-    assert!(sims[0].c.start_handshake(&ip, 7001, 17001, id(20), 0));
+    assert_eq!(sims[0].c.start_handshake(&ip, 7001, 17001, id(20), 0), Handshake::Started);
     for it in 0..30 {
         round(&mut sims, it, 100 * it, &mut rng);
     }

@@ -12,6 +12,7 @@
 //! - nodes.conf always describes the state the shards route by, or a later one;
 //! - only one process uses a nodes.conf (a lock file beside it is held).
 
+pub mod bus;
 pub mod config;
 pub mod redirect;
 
@@ -111,6 +112,21 @@ impl ClusterNode {
         }
         SlotView { owner, addrs, ok: self.state.health == Health::Ok, version: self.view_version }
     }
+}
+
+/// Hands `view` to every shard; a shard keeps it unless it has a newer one.
+pub async fn install_view(
+    shard: &std::rc::Rc<crate::shard::Shard>,
+    view: std::sync::Arc<SlotView>,
+) {
+    shard
+        .on_all_shards(move |s: &crate::shard::Shard| {
+            let mut core = s.core.borrow_mut();
+            if core.slot_view.as_ref().is_none_or(|v| v.version < view.version) {
+                core.slot_view = Some(view.clone());
+            }
+        })
+        .await;
 }
 
 /// The lock beside nodes.conf, held for the life of the process.

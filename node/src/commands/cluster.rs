@@ -9,13 +9,13 @@
 use std::sync::Arc;
 
 use engine::cluster::commands::{self as state_cmd, parse_slot, Changed, Facts};
+use engine::cluster::gossip::Handshake;
 use engine::command::{Args, CommandSpec};
 use engine::num::parse_i64_strict;
 use engine::resp::{Protocol, Reply};
 use engine::slot::{key_slot, Slot};
 
 use super::Flow;
-use crate::cluster::SlotView;
 use crate::conn::Conn;
 use crate::shard::Shard;
 
@@ -109,6 +109,7 @@ pub async fn run_async(
     let proto = conn.client.borrow().proto;
     let sub = spec.short_name();
     match sub {
+        "meet" => meet(conn, args, proto, out).await,
         "countkeysinslot" => count_keys_in_slot(conn, args, proto, out).await,
         "getkeysinslot" => get_keys_in_slot(conn, args, proto, out).await,
         "saveconfig" => {
@@ -166,21 +167,46 @@ async fn state_command(
         })
         .await;
     if let Some(view) = view {
-        install_view(&conn.shard, view).await;
+        crate::cluster::install_view(&conn.shard, view).await;
     }
     out.extend_from_slice(&reply);
 }
 
-/// Hands `view` to every shard; a shard keeps it unless it has a newer one.
-pub async fn install_view(shard: &std::rc::Rc<Shard>, view: Arc<SlotView>) {
-    shard
-        .on_all_shards(move |s: &Shard| {
-            let mut core = s.core.borrow_mut();
-            if core.slot_view.as_ref().is_none_or(|v| v.version < view.version) {
-                core.slot_view = Some(view.clone());
-            }
+/// CLUSTER MEET ip port [bus-port]: the bus shakes hands with it next.
+async fn meet(conn: &mut Conn, args: &Args<'_>, proto: Protocol, out: &mut Vec<u8>) {
+    let mut reply = Reply::new(out, proto);
+    if args.len() > 5 {
+        return reply.error(
+            "ERR unknown subcommand or wrong number of arguments for 'meet'. Try CLUSTER HELP.",
+        );
+    }
+    let arg = |i: usize| String::from_utf8_lossy(args.get(i)).into_owned();
+    let Some(port) = parse_i64_strict(args.get(3)) else {
+        return reply.error(&format!("ERR Invalid TCP base port specified: {}", arg(3)));
+    };
+    let cport = if args.len() == 5 {
+        match parse_i64_strict(args.get(4)) {
+            Some(p) => p,
+            None => return reply.error(&format!("ERR Invalid TCP bus port specified: {}", arg(4))),
+        }
+    } else {
+        port.saturating_add(10_000)
+    };
+    let (ip, id) = (arg(2), engine::cluster::state::new_id(random_id_bytes()));
+    let started = conn
+        .shard
+        .on_shard(0, move |s: &Shard| {
+            let mut cluster = s.cluster.borrow_mut();
+            let node = cluster.as_mut().expect("shard 0 holds the cluster state");
+            node.state.start_handshake(&ip, port, cport, id, crate::shard::unix_ms())
         })
         .await;
+    let mut reply = Reply::new(out, proto);
+    if started == Handshake::InvalidAddress {
+        reply.error(&format!("ERR Invalid node address specified: {}:{}", arg(2), arg(3)));
+    } else {
+        reply.ok();
+    }
 }
 
 /// What a state subcommand needs from the keyspaces.
