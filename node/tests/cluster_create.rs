@@ -71,15 +71,15 @@ fn agreed_view(port: u16) -> Vec<String> {
     lines
 }
 
-#[test]
-fn redis_cli_builds_a_slotd_cluster_that_redis_server_joins() {
+/// A cluster of `n` slotd masters made by `redis-cli --cluster create`,
+/// every node seeing cluster_state:ok: its directory, bus ports, nodes.
+fn create_cluster(n: usize) -> (std::path::PathBuf, Vec<u16>, Vec<Server>) {
     let dir =
         std::env::temp_dir().join(format!("slotd-create-{}-{}", std::process::id(), free_port()));
     std::fs::create_dir_all(&dir).unwrap();
-    let cports: Vec<u16> = (0..3).map(|_| free_port()).collect();
-    let mut nodes: Vec<Server> = cports.iter().map(|&c| start_slotd(&dir, c)).collect();
+    let cports: Vec<u16> = (0..n).map(|_| free_port()).collect();
+    let nodes: Vec<Server> = cports.iter().map(|&c| start_slotd(&dir, c)).collect();
     let addrs: Vec<String> = nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)).collect();
-
     let mut create = vec!["--cluster", "create"];
     create.extend(addrs.iter().map(|s| s.as_str()));
     create.push("--cluster-yes");
@@ -91,6 +91,13 @@ fn redis_cli_builds_a_slotd_cluster_that_redis_server_joins() {
             cli(&["-p", &p, "cluster", "info"]).contains("cluster_state:ok")
         });
     }
+    (dir, cports, nodes)
+}
+
+#[test]
+fn redis_cli_builds_a_slotd_cluster_that_redis_server_joins() {
+    let (dir, cports, mut nodes) = create_cluster(3);
+    let addrs: Vec<String> = nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)).collect();
     let check = cli(&["--cluster", "check", &addrs[1]]);
     assert!(check.contains("[OK] All nodes agree about slots configuration."), "{check}");
 
@@ -164,6 +171,101 @@ fn redis_cli_builds_a_slotd_cluster_that_redis_server_joins() {
         let key = format!("after:{i}");
         assert_eq!(cli(&["-c", "-p", &bp, "set", &key, "x"]).trim(), "OK");
         assert_eq!(cli(&["-c", "-p", &p0, "get", &key]).trim(), "x");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn redis_cli_adds_and_deletes_an_empty_node() {
+    let (dir, _, nodes) = create_cluster(3);
+    let first = format!("127.0.0.1:{}", nodes[0].port);
+    let extra = start_slotd(&dir, free_port());
+    let extra_addr = format!("127.0.0.1:{}", extra.port);
+    let out = cli(&["--cluster", "add-node", &extra_addr, &first]);
+    assert!(out.contains("[OK] New node added correctly."), "{out}");
+    let extra_id = cli(&["-p", &extra.port.to_string(), "cluster", "myid"]).trim().to_string();
+    for n in &nodes {
+        let p = n.port.to_string();
+        await_that("every node knows the new one", || {
+            cli(&["-p", &p, "cluster", "nodes"]).contains(&extra_id)
+        });
+    }
+    let check = cli(&["--cluster", "check", &extra_addr]);
+    assert!(check.contains("[OK] All nodes agree about slots configuration."), "{check}");
+
+    let out = cli(&["--cluster", "del-node", &first, &extra_id]);
+    assert!(out.contains("Sending CLUSTER FORGET messages to the cluster"), "{out}");
+    // Forgotten, and gossip does not bring it back.
+    std::thread::sleep(Duration::from_millis(3 * NODE_TIMEOUT_MS));
+    for n in &nodes {
+        let view = cli(&["-p", &n.port.to_string(), "cluster", "nodes"]);
+        assert!(!view.contains(&extra_id), "{view}");
+        assert_eq!(view.lines().filter(|l| !l.is_empty()).count(), 3, "{view}");
+    }
+    let check = cli(&["--cluster", "check", &first]);
+    assert!(check.contains("[OK] All 16384 slots covered."), "{check}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Cluster clients run a mixed workload with no error: the `redis` crate's
+/// cluster client, and redis-py's RedisCluster (when redis-py is installed,
+/// as the test command does).
+#[test]
+fn cluster_clients_run_a_mixed_workload() {
+    let (dir, _, nodes) = create_cluster(3);
+    let urls: Vec<String> =
+        nodes.iter().map(|n| format!("redis://127.0.0.1:{}/", n.port)).collect();
+    let client = redis::cluster::ClusterClient::new(urls).expect("cluster client");
+    let mut c = client.get_connection().expect("cluster connection");
+    for i in 0..500 {
+        let key = format!("user:{i}");
+        let _: () = redis::cmd("SET").arg(&key).arg(i).query(&mut c).expect("SET");
+        let _: i64 = redis::cmd("INCRBY").arg(&key).arg(10).query(&mut c).expect("INCRBY");
+        let _: i64 =
+            redis::cmd("HSET").arg(format!("h:{i}")).arg("f").arg(i).query(&mut c).expect("HSET");
+        let _: i64 = redis::cmd("RPUSH")
+            .arg(format!("{{t{i}}}:l"))
+            .arg("a")
+            .arg("b")
+            .query(&mut c)
+            .expect("RPUSH");
+    }
+    for i in 0..500 {
+        let v: i64 = redis::cmd("GET").arg(format!("user:{i}")).query(&mut c).expect("GET");
+        assert_eq!(v, i + 10);
+        let f: i64 = redis::cmd("HGET").arg(format!("h:{i}")).arg("f").query(&mut c).expect("HGET");
+        assert_eq!(f, i);
+        let pair: Vec<String> = redis::cmd("MGET")
+            .arg(format!("{{t{i}}}:a"))
+            .arg(format!("{{t{i}}}:l"))
+            .query::<Vec<Option<String>>>(&mut c)
+            .map(|v| v.into_iter().map(|x| x.unwrap_or_default()).collect())
+            .unwrap_or_else(|e| vec![e.to_string()]);
+        assert_eq!(pair.len(), 2, "{pair:?}");
+    }
+    let py = Command::new("python3").args(["-c", "import redis"]).status();
+    if py.is_ok_and(|s| s.success()) {
+        let script = format!(
+            r#"
+import redis
+rc = redis.RedisCluster(host="127.0.0.1", port={port})
+for i in range(500):
+    rc.set(f"py:{{i}}", i)
+    rc.hset(f"pyh:{{i}}", "f", i)
+for i in range(500):
+    assert int(rc.get(f"py:{{i}}")) == i
+    assert int(rc.get(f"user:{{i}}")) == i + 10
+    assert int(rc.hget(f"pyh:{{i}}", "f")) == i
+print("redis-py ok")
+"#,
+            port = nodes[1].port
+        );
+        let out = Command::new("python3").args(["-c", &script]).output().expect("python3 runs");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && text.contains("redis-py ok"), "{text}");
+    } else {
+        eprintln!("redis-py is not installed: its part of the workload is skipped");
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -613,7 +613,10 @@ impl Cluster {
                     out.close_links_of.push(n.handle());
                     out.changed = true;
                 }
-            } else if sender.is_some() && g.flags & node_flags::NOADDR == 0 {
+            } else if sender.is_some()
+                && g.flags & node_flags::NOADDR == 0
+                && !self.is_forgotten(&g.node, now_ms)
+            {
                 // A node we do not know: meet it through a handshake of our own.
                 let mut n = Node::new(g.node, g.flags);
                 n.ip = String::from_utf8_lossy(&g.ip).into_owned();

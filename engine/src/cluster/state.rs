@@ -135,6 +135,9 @@ pub struct Cluster {
     pub last_vote_epoch: u64,
     pub health: Health,
     next_handle: u64,
+    /// Nodes forgotten by CLUSTER FORGET, not to be re-added from gossip
+    /// before the Unix ms given.
+    forgotten: Vec<(NodeId, u64)>,
 }
 
 /// The text of an id (ids are hex, so always UTF-8 once validated).
@@ -170,6 +173,7 @@ impl Cluster {
             last_vote_epoch: 0,
             health: Health::Fail,
             next_handle: 1,
+            forgotten: Vec::new(),
         }
     }
 
@@ -246,6 +250,23 @@ impl Cluster {
             }
         }
         Some(self.nodes.swap_remove(i as usize))
+    }
+
+    /// How long a forgotten node stays out of reach of gossip, ms (Redis's
+    /// `CLUSTER_BLACKLIST_TTL`).
+    pub const FORGET_TTL_MS: u64 = 60_000;
+
+    /// Removes node `id` and keeps gossip from adding it back for
+    /// [`Self::FORGET_TTL_MS`] (CLUSTER FORGET).
+    pub fn forget(&mut self, id: &NodeId, now_ms: u64) {
+        self.remove_node(id);
+        self.forgotten.retain(|(f, until)| f != id && *until > now_ms);
+        self.forgotten.push((*id, now_ms + Self::FORGET_TTL_MS));
+    }
+
+    /// Whether `id` was forgotten less than [`Self::FORGET_TTL_MS`] ago.
+    pub fn is_forgotten(&self, id: &NodeId, now_ms: u64) -> bool {
+        self.forgotten.iter().any(|(f, until)| f == id && *until > now_ms)
     }
 
     /// Forgets every other node, every slot assignment and migration mark

@@ -212,7 +212,11 @@ async fn meet(conn: &mut Conn, args: &Args<'_>, proto: Protocol, out: &mut Vec<u
 /// What a state subcommand needs from the keyspaces.
 async fn gather_facts(conn: &Conn, sub: &str, args: &Args<'_>) -> Facts {
     let cfg = &conn.shard.core.borrow().cfg.cluster.clone();
-    let mut facts = Facts { require_full_coverage: cfg.require_full_coverage, ..Facts::default() };
+    let mut facts = Facts {
+        require_full_coverage: cfg.require_full_coverage,
+        now_ms: crate::shard::unix_ms(),
+        ..Facts::default()
+    };
     match sub {
         "flushslots" | "reset" => {
             let counts =

@@ -273,7 +273,7 @@ impl Conn {
             self.reply_error_bytes(&unknown_command_error(args));
             return;
         };
-        if !spec.subcommands.is_empty() && spec.arity_ok(args.len()) {
+        if !spec.subcommands.is_empty() && spec.arity_ok(args.len()) && args.len() > 1 {
             match table::lookup_sub(spec, args.get(1)) {
                 Some(sub) => spec = sub,
                 None => {
