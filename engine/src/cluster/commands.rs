@@ -96,13 +96,12 @@ pub fn run(
         }
         "set-config-epoch" => set_config_epoch(c, args, out),
         "forget" => forget(c, args, facts.now_ms, out),
-        "count-failure-reports" => match known(c, args.get(2), out) {
-            Some(_) => {
-                out.int(0);
-                Changed::No
+        "count-failure-reports" => {
+            if let Some(n) = known(c, args.get(2), out) {
+                out.int(n.fail_reports.len() as i64);
             }
-            None => Changed::No,
-        },
+            Changed::No
+        }
         "replicas" | "slaves" => {
             replicas(c, args, out);
             Changed::No
