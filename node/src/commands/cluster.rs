@@ -91,7 +91,11 @@ pub fn run_sync(conn: &mut Conn, spec: &'static CommandSpec, args: &Args<'_>) ->
         return Flow::Done;
     }
     match spec.name {
-        "asking" | "readonly" | "readwrite" => out.ok(),
+        "asking" => {
+            conn.client.borrow_mut().asking = true;
+            Reply::new(conn.local_out(), proto).ok()
+        }
+        "readonly" | "readwrite" => out.ok(),
         "cluster|help" => engine::cmd::introspect::help_reply(args.get(0), HELP, &mut out),
         "cluster|keyslot" => out.int(key_slot(args.get(2)) as i64),
         _ => return Flow::NeedsShards,
