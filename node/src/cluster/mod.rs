@@ -35,6 +35,46 @@ pub struct ClusterNode {
     _lock: File,
     /// Version of the last view handed out.
     view_version: u64,
+    /// The bus links up now (CLUSTER LINKS), by link id.
+    pub links: std::collections::BTreeMap<u64, LinkRecord>,
+}
+
+/// One bus link as CLUSTER LINKS shows it.
+#[derive(Clone, Debug)]
+pub struct LinkRecord {
+    /// Opened by us ("to") or by the peer ("from").
+    pub outbound: bool,
+    /// The node it belongs to (None: an inbound link not yet bound).
+    pub node: Option<u64>,
+    /// Unix ms it was made.
+    pub created_ms: u64,
+}
+
+impl ClusterNode {
+    /// CLUSTER LINKS: one map per link bound to a node.
+    pub fn reply_links(&self, out: &mut engine::resp::Reply<'_>) {
+        let bound: Vec<(&LinkRecord, &engine::cluster::state::Node)> = self
+            .links
+            .values()
+            .filter_map(|l| l.node.and_then(|h| self.state.by_handle(h)).map(|n| (l, n)))
+            .collect();
+        out.array(bound.len());
+        for (l, n) in bound {
+            out.map(6);
+            out.bulk(b"direction");
+            out.bulk(if l.outbound { b"to" } else { b"from" });
+            out.bulk(b"node");
+            out.bulk(&n.id);
+            out.bulk(b"create-time");
+            out.int(l.created_ms as i64);
+            out.bulk(b"events");
+            out.bulk(b"r");
+            out.bulk(b"send-buffer-allocated");
+            out.int(0);
+            out.bulk(b"send-buffer-used");
+            out.int(0);
+        }
+    }
 }
 
 impl ClusterNode {
@@ -68,7 +108,8 @@ impl ClusterNode {
         }
         me.hostname = cfg.cluster.announce_hostname.clone();
         state.update_health(cfg.cluster.require_full_coverage);
-        let node = ClusterNode { state, file, _lock: lock, view_version: 0 };
+        let node =
+            ClusterNode { state, file, _lock: lock, view_version: 0, links: Default::default() };
         node.save().map_err(|e| format!("cannot write {}: {e}", node.file.display()))?;
         if fresh {
             tracing::info!("No cluster configuration found, I'm {}", node.my_id());

@@ -116,6 +116,19 @@ pub async fn run_async(
         "meet" => meet(conn, args, proto, out).await,
         "countkeysinslot" => count_keys_in_slot(conn, args, proto, out).await,
         "getkeysinslot" => get_keys_in_slot(conn, args, proto, out).await,
+        "links" => {
+            let reply = conn
+                .shard
+                .on_shard(0, move |s: &Shard| {
+                    let mut out = Vec::new();
+                    if let Some(c) = s.cluster.borrow().as_ref() {
+                        c.reply_links(&mut Reply::new(&mut out, proto));
+                    }
+                    out
+                })
+                .await;
+            out.extend_from_slice(&reply);
+        }
         "saveconfig" => {
             let saved = conn
                 .shard
