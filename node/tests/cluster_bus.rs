@@ -84,32 +84,7 @@ fn frames_from_redis_decode_and_our_pong_is_accepted() {
 
     // Answer as a master owning slots 0..=99 with config epoch 1.
     let our_id = *b"0123456789abcdef0123456789abcdef01234567";
-    let mut slots = Box::new([0u8; SLOT_BITMAP_BYTES]);
-    for slot in 0..100 {
-        // Bit `slot % 8` of byte `slot / 8`, least significant first (Redis).
-        slots[slot / 8] |= 1 << (slot % 8);
-    }
-    let pong = Message {
-        header: Header {
-            port: fake_port,
-            msg_type: msg_type::PONG,
-            current_epoch: 1,
-            config_epoch: 1,
-            offset: 0,
-            sender: our_id,
-            slots,
-            replica_of: None,
-            ip: Vec::new(),
-            pport: 0,
-            cport: bus_port,
-            flags: node_flags::MASTER,
-            state: 0,
-            mflags: [0; 3],
-        },
-        body: Body::Ping { gossip: vec![], extensions: vec![] },
-    };
-    let mut out = Vec::new();
-    pong.encode(&mut out);
+    let out = fake_pong(our_id, fake_port, bus_port, 0..100, 1);
     s.write_all(&out).unwrap();
 
     // Redis renames the handshake node to our id; a second PONG, now from a

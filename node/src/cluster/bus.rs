@@ -25,6 +25,7 @@ use futures_channel::mpsc;
 use futures_lite::{AsyncReadExt, AsyncWriteExt, StreamExt};
 use glommio::net::{TcpListener, TcpStream};
 
+use super::LinkRecord;
 use crate::conn::batch::fastrand_u64;
 use crate::shard::{unix_ms, Shard};
 
@@ -35,6 +36,37 @@ const TICK: Duration = Duration::from_millis(100);
 #[derive(Default)]
 struct Links {
     out: HashMap<u64, mpsc::UnboundedSender<Vec<u8>>>,
+    /// Ids of the link records kept for CLUSTER LINKS.
+    next_id: u64,
+}
+
+/// Records a link that came up (CLUSTER LINKS); returns its id.
+fn link_up(shard: &Shard, links: &Shared, outbound: bool, node: Option<u64>) -> u64 {
+    let id = {
+        let mut l = links.borrow_mut();
+        l.next_id += 1;
+        l.next_id
+    };
+    if let Some(c) = shard.cluster.borrow_mut().as_mut() {
+        c.links.insert(id, LinkRecord { outbound, node, created_ms: unix_ms() });
+    }
+    id
+}
+
+/// Updates or drops the record of link `id`.
+fn link_record(shard: &Shard, id: u64, node: Option<Option<u64>>) {
+    if let Some(c) = shard.cluster.borrow_mut().as_mut() {
+        match node {
+            Some(n) => {
+                if let Some(r) = c.links.get_mut(&id) {
+                    r.node = n;
+                }
+            }
+            None => {
+                c.links.remove(&id);
+            }
+        }
+    }
 }
 
 type Shared = Rc<RefCell<Links>>;
@@ -81,7 +113,13 @@ fn settings(shard: &Shard) -> Settings {
     }
 }
 
-fn encode(m: &Message) -> Vec<u8> {
+/// Encodes `m`, counting it as sent `copies` times (CLUSTER INFO).
+fn encode(shard: &Shard, m: &Message, copies: usize) -> Vec<u8> {
+    if let Some(c) = shard.cluster.borrow_mut().as_mut() {
+        for _ in 0..copies {
+            c.state.count_message(m.header.msg_type, true);
+        }
+    }
     let mut b = Vec::with_capacity(4096);
     m.encode(&mut b);
     b
@@ -116,6 +154,7 @@ fn process(shard: &Rc<Shard>, links: &Shared, frame: &[u8], link: &Link) -> Opti
     let s = settings(shard);
     let mut cluster = shard.cluster.borrow_mut();
     let node = cluster.as_mut()?;
+    node.state.count_message(m.header.msg_type, false);
     let out = node.state.process(&m, link, &s, unix_ms(), fastrand_u64);
     drop(cluster);
     if out.changed {
@@ -124,11 +163,11 @@ fn process(shard: &Rc<Shard>, links: &Shared, frame: &[u8], link: &Link) -> Opti
     let mut l = links.borrow_mut();
     for (h, m) in &out.send {
         if let Some(tx) = l.out.get(h) {
-            let _ = tx.unbounded_send(encode(m));
+            let _ = tx.unbounded_send(encode(shard, m, 1));
         }
     }
     for m in &out.broadcast {
-        let frame = encode(m);
+        let frame = encode(shard, m, l.out.len());
         for tx in l.out.values() {
             let _ = tx.unbounded_send(frame.clone());
         }
@@ -150,20 +189,23 @@ fn ips(stream: &TcpStream) -> (String, String) {
 async fn inbound(shard: Rc<Shard>, links: Shared, mut stream: TcpStream) {
     let (peer_ip, local_ip) = ips(&stream);
     let mut link = Link { inbound: true, node: None, peer_ip, local_ip };
+    let id = link_up(&shard, &links, false, None);
     while let Some(frame) = read_frame(&mut stream).await {
-        let Some(out) = process(&shard, &links, &frame, &link) else { return };
+        let Some(out) = process(&shard, &links, &frame, &link) else { break };
         if let Some(h) = out.bind_link {
             link.node = Some(h);
+            link_record(&shard, id, Some(Some(h)));
         }
         if let Some(reply) = out.reply {
-            if stream.write_all(&encode(&reply)).await.is_err() {
-                return;
+            if stream.write_all(&encode(&shard, &reply, 1)).await.is_err() {
+                break;
             }
         }
         if out.close_link {
-            return;
+            break;
         }
     }
+    link_record(&shard, id, None);
 }
 
 /// A link to node `h`: connect, send the first message, then write what is
@@ -185,14 +227,19 @@ async fn outbound(
     };
     let (peer_ip, local_ip) = ips(&stream);
     let link = Link { inbound: false, node: Some(h), peer_ip, local_ip };
+    let id = link_up(&shard, &links, true, Some(h));
     let first = {
         let s = settings(&shard);
         let mut cluster = shard.cluster.borrow_mut();
         cluster.as_mut().and_then(|c| c.state.first_message(h, &s, unix_ms(), fastrand_u64))
     };
-    let Some(first) = first else { return link_closed(&shard, &links, h) };
     let (mut reader, mut writer) = futures_lite::io::split(stream);
-    if writer.write_all(&encode(&first)).await.is_err() {
+    let sent = match first {
+        Some(first) => writer.write_all(&encode(&shard, &first, 1)).await.is_ok(),
+        None => false,
+    };
+    if !sent {
+        link_record(&shard, id, None);
         return link_closed(&shard, &links, h);
     }
     let read_side = {
@@ -214,6 +261,7 @@ async fn outbound(
         }
     }
     drop(read_side);
+    link_record(&shard, id, None);
     link_closed(&shard, &links, h);
 }
 
@@ -259,7 +307,7 @@ async fn cron(shard: Rc<Shard>, links: Shared) {
                 l.out.remove(h);
             }
             for m in &tick.broadcast {
-                let frame = encode(m);
+                let frame = encode(&shard, m, l.out.len());
                 for tx in l.out.values() {
                     let _ = tx.unbounded_send(frame.clone());
                 }
@@ -272,7 +320,7 @@ async fn cron(shard: Rc<Shard>, links: Shared) {
                 c.state.ping_message(msg_type::PING, Some(h), &s, now, fastrand_u64)
             };
             if let Some(tx) = links.borrow().out.get(&h) {
-                let _ = tx.unbounded_send(encode(&ping));
+                let _ = tx.unbounded_send(encode(&shard, &ping, 1));
             }
         }
         for (h, addr) in to_connect {
