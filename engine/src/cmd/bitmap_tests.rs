@@ -4,11 +4,10 @@
 //! recorded as the expected values; so were the `COMMAND INFO` replies in
 //! `testdata/bitmap_command_info.txt`.
 
-use super::test_util::{check_replies, check_replies_with, run};
-use crate::command::OwnedCmd;
+use super::test_util::{check_command_info, check_replies, check_replies_with, run};
 use crate::config::EngineConfig;
 use crate::keyspace::Keyspace;
-use crate::resp::{Protocol, Reply};
+use crate::resp::Protocol;
 
 /// The clock of every test, Unix milliseconds.
 const NOW_MS: u64 = 1_700_000_000_000;
@@ -478,12 +477,5 @@ fn bitop_stores_raw_and_drops_ttl() {
 
 #[test]
 fn command_info_matches_redis() {
-    for line in include_str!("testdata/bitmap_command_info.txt").lines() {
-        let (name, want) = line.split_once(' ').unwrap();
-        let want = want.replace("\\r\\n", "\r\n").replace("\\\"", "\"");
-        let cmd = OwnedCmd::from_parts([&b"command"[..], b"info", name.as_bytes()]);
-        let mut buf = Vec::new();
-        super::introspect::command(&cmd.args(), &mut Reply::new(&mut buf, Protocol::Resp2));
-        assert_eq!(String::from_utf8(buf).unwrap(), want, "{name}");
-    }
+    check_command_info(include_str!("testdata/bitmap_command_info.txt"));
 }
