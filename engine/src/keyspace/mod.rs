@@ -16,6 +16,7 @@
 //!   delete it first (lazy expiry) and count it in `expired_keys`.
 
 pub mod hash;
+pub mod hll;
 pub mod list;
 pub mod slot_table;
 pub mod small_bytes;
