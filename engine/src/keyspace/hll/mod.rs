@@ -12,6 +12,7 @@
 pub mod dense;
 pub mod estimate;
 pub mod murmur;
+pub mod selftest;
 pub mod sparse;
 
 /// Header bytes.
@@ -132,13 +133,6 @@ pub fn to_dense(s: &mut Vec<u8>) -> Result<bool, Corrupt> {
     }
     sparse::to_dense(s)?;
     Ok(true)
-}
-
-/// Every register of `s`, one byte each.
-pub fn registers(s: &[u8]) -> Result<Vec<u8>, Corrupt> {
-    let mut regs = vec![0u8; REGISTERS];
-    merge_into(&mut regs, s)?;
-    Ok(regs)
 }
 
 #[cfg(test)]

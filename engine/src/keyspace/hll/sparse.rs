@@ -6,8 +6,9 @@
 //! `hllSparseSet` does (same splits, same merges of neighbouring VALs), so
 //! the bytes stay identical to Redis's. Strings edited by users may hold any
 //! bytes: an XZERO in the last byte reads its second byte as 0 (Redis reads
-//! the string's NUL terminator), and runs past 16384 registers are reported
-//! as corruption where Redis reports them.
+//! the string's NUL terminator), and a code that does not cover exactly 16384
+//! registers is reported as corruption where Redis reports it (an update
+//! only fails when the register it needs is not covered).
 
 use super::{dense, invalidate_cache, Corrupt, DENSE, DENSE_BYTES, HDR_BYTES, REGISTERS};
 
@@ -83,17 +84,18 @@ pub fn empty_code() -> [u8; 2] {
     [0x40 | (l >> 8) as u8, (l & 0xff) as u8]
 }
 
-/// Raises each of `max` to the registers coded in the whole string `s`; runs
-/// past the last register are corruption, except VAL opcodes after the last
-/// register, which are ignored (Redis's `hllMerge`).
+/// Raises each of `max` to the registers coded in the whole string `s`; a
+/// code that does not cover exactly the 16384 registers is corruption
+/// (Redis's `hllMerge` with the CVE-2025-32023 fix that the reference
+/// redis-server 7.0.15 package carries: any run past the end is refused).
 pub fn merge_into(max: &mut [u8], s: &[u8]) -> Result<(), Corrupt> {
     let (mut i, mut p) = (0usize, HDR_BYTES);
     while p < s.len() {
         let op = op_at(s, p);
+        if i + op.span() > REGISTERS {
+            return Err(Corrupt);
+        }
         if let Op::Val { value, len } = op {
-            if i + len > REGISTERS {
-                break;
-            }
             for m in &mut max[i..i + len] {
                 *m = (*m).max(value);
             }
@@ -296,11 +298,13 @@ mod tests {
         s.push(0x00);
         assert_eq!(raise(&mut s, 5, 1, 3000), Err(Corrupt));
         assert_eq!(histogram(&s, &mut [0; 64]), Err(Corrupt));
-        // A trailing VAL past the last register: merge ignores it, count does not.
+        // A trailing VAL past the last register (a corruption for every reader
+        // since the CVE-2025-32023 fix).
         let mut s = new_sparse();
         s.push(0x80);
-        assert!(merge_into(&mut vec![0; REGISTERS], &s).is_ok());
+        assert_eq!(merge_into(&mut vec![0; REGISTERS], &s), Err(Corrupt));
         assert_eq!(histogram(&s, &mut [0; 64]), Err(Corrupt));
+        assert_eq!(to_dense(&mut s), Err(Corrupt));
     }
 
     #[test]

@@ -22,6 +22,13 @@ fn added<'a>(elements: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
     s
 }
 
+/// Every register of `s`, one byte each.
+fn registers(s: &[u8]) -> Vec<u8> {
+    let mut regs = vec![0u8; REGISTERS];
+    merge_into(&mut regs, s).unwrap();
+    regs
+}
+
 fn names(prefix: &str, n: usize) -> Vec<Vec<u8>> {
     (0..n).map(|i| format!("{prefix}{i}").into_bytes()).collect()
 }
