@@ -6,7 +6,10 @@
 //! `hllSparseSet` does (same splits, same merges of neighbouring VALs), so
 //! the bytes stay identical to Redis's. Strings edited by users may hold any
 //! bytes: an XZERO in the last byte reads its second byte as 0 (Redis reads
-//! the string's NUL terminator), and a code that does not cover exactly 16384
+//! the byte past the end of the string, normally the NUL terminator; an
+//! update of such a cut XZERO makes Redis leave the last byte of the new
+//! sequence there, which later reads see. slotd keeps no byte past the end,
+//! so after that, and only for such hand-made strings, it differs), and a code that does not cover exactly 16384
 //! registers is reported as corruption where Redis reports it (an update
 //! only fails when the register it needs is not covered).
 
