@@ -1,23 +1,40 @@
 //! The throughput comparison: two running servers, the same redis-benchmark run
 //! against each in turn (A B, A B, ... for every round, test and pipeline
-//! depth), with the server's CPU time measured around each run. The table shows
-//! medians over the rounds and B-relative ratios (A / B).
+//! depth; or the whole default suite per run), with the server's CPU time and
+//! error-reply count sampled between tests. The table shows medians over the
+//! rounds and B-relative ratios (A / B), and marks tests that saw errors.
 
+use std::time::Duration;
+
+use crate::client::Conn;
 use crate::procfs;
-use crate::redis_benchmark::{CsvRow, Load};
+use crate::redis_benchmark::{Invocation, Load};
 use crate::servers::Server;
+use crate::suite;
 use crate::table::{count, fixed, median, ratio, Table};
 
 /// What to run.
 pub struct Plan {
-    /// redis-benchmark `-t` names, each run on its own so CPU time is per test.
-    pub tests: Vec<String>,
+    /// redis-benchmark `-t` names, each run on its own so CPU time is per
+    /// test; None: its whole default suite in one run per server.
+    pub tests: Option<Vec<String>>,
     /// Pipeline depths (`-P`).
     pub pipelines: Vec<u32>,
     /// Rounds; each round runs every test on both servers.
     pub rounds: u32,
     /// Client settings shared by every run.
     pub load: Load,
+}
+
+impl Plan {
+    /// The redis-benchmark runs of one round and pipeline depth, each a `-t`
+    /// list or None for the default suite.
+    fn runs(&self) -> Vec<Option<Vec<&str>>> {
+        match &self.tests {
+            Some(tests) => tests.iter().map(|t| Some(vec![t.as_str()])).collect(),
+            None => vec![None],
+        }
+    }
 }
 
 /// One run of one test against one server.
@@ -29,68 +46,143 @@ struct Sample {
     cpu_us_per_op: Option<f64>,
 }
 
-/// All samples of one (test, pipeline) pair, per server.
+/// All samples of one (test, pipeline) pair, per server, and the errors of
+/// the runs that produced none.
 struct Series {
     test: String,
     pipeline: u32,
     samples: [Vec<Sample>; 2],
+    errors: [Vec<String>; 2],
 }
 
-/// Runs `plan` against `servers` and returns the result table; runs that fail
-/// are reported on stderr and left out of the medians.
-pub fn run(servers: &[Server; 2], plan: &Plan) -> Table {
+/// Runs `plan` against `servers` and returns the result table and the
+/// errors seen (one line each); a test whose server replied an error (or
+/// whose run failed) is left out of the medians and marked in the table.
+pub fn run(servers: &[Server; 2], plan: &Plan) -> (Table, Vec<String>) {
     let mut series: Vec<Series> = Vec::new();
     for round in 1..=plan.rounds {
         for &pipeline in &plan.pipelines {
-            for test in &plan.tests {
+            for tests in plan.runs() {
                 for (side, server) in servers.iter().enumerate() {
-                    eprint!(
-                        "[round {round}/{}] {test} -P {pipeline} on {} ... ",
+                    let what = tests.as_ref().map_or("default suite".into(), |t| t.join(","));
+                    eprintln!(
+                        "[round {round}/{}] {what} -P {pipeline} on {}",
                         plan.rounds, server.label
                     );
-                    match run_one(server, &plan.load, test, pipeline) {
-                        Ok(results) => {
-                            let shown: Vec<String> = results
-                                .iter()
-                                .map(|(r, _)| format!("{} {} ops/s", r.test, count(Some(r.rps))))
-                                .collect();
-                            eprintln!("{}", shown.join(", "));
-                            for (row, sample) in results {
-                                series_for(&mut series, &row.test, pipeline).samples[side]
-                                    .push(sample);
+                    for (test, outcome) in run_tests(server, &plan.load, tests.as_deref(), pipeline)
+                    {
+                        let s = series_for(&mut series, &test, pipeline);
+                        match outcome {
+                            Ok(sample) => {
+                                eprintln!("  {test}: {} ops/s", count(Some(sample.rps)));
+                                s.samples[side].push(sample);
+                            }
+                            Err(e) => {
+                                eprintln!("  {test}: ERROR {e}");
+                                s.errors[side].push(e);
                             }
                         }
-                        Err(e) => eprintln!("FAILED: {e}"),
                     }
                 }
             }
         }
     }
-    table([&servers[0].label, &servers[1].label], &series)
+    let labels = [servers[0].label.as_str(), servers[1].label.as_str()];
+    (table(labels, &series), error_notes(labels, &series))
 }
 
-/// One redis-benchmark run with the server's CPU time measured around it.
-fn run_one(
+/// The server's counters sampled between tests.
+struct Counters {
+    cpu: Result<Duration, String>,
+    /// INFO stats `total_error_replies` (None without INFO).
+    error_replies: Option<u64>,
+}
+
+impl Counters {
+    fn read(server: &Server, info: &mut Option<Conn>) -> Counters {
+        let error_replies =
+            info.as_mut().and_then(|c| c.info_field(b"stats", "total_error_replies"));
+        Counters { cpu: procfs::cpu_time(server.pid()), error_replies }
+    }
+}
+
+/// Runs `tests` (`-t` names; None: the default suite) against `server` and
+/// returns each test's outcome in run order. redis-benchmark stops at the
+/// first error reply: the test it stopped in is reported as failed and the
+/// rest are run by a new redis-benchmark. A test during which the server's
+/// error counter grew is reported as failed too.
+fn run_tests(
     server: &Server,
     load: &Load,
-    test: &str,
+    tests: Option<&[&str]>,
     pipeline: u32,
-) -> Result<Vec<(CsvRow, Sample)>, String> {
-    let cpu_before = procfs::cpu_time(server.pid());
-    let rows = load.run(server.port, test, pipeline)?;
-    let cpu_after = procfs::cpu_time(server.pid());
-    let ops = load.requests as f64 * rows.len() as f64;
-    let cpu_us_per_op = match (cpu_before, cpu_after) {
-        (Ok(b), Ok(a)) => Some(a.saturating_sub(b).as_secs_f64() * 1e6 / ops),
-        _ => None,
+) -> Vec<(String, Result<Sample, String>)> {
+    let mut expected: Vec<&suite::Test> = match tests {
+        Some(names) => suite::selected(names),
+        None => suite::DEFAULT_SUITE.iter().collect(),
     };
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let sample = Sample { rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, cpu_us_per_op };
-            (r, sample)
-        })
-        .collect())
+    let mut select: Option<Vec<&str>> = tests.map(<[&str]>::to_vec);
+    let mut info = server.conn().ok();
+    let mut out = Vec::new();
+    loop {
+        let before = out.len();
+        let failure = match load.start(server.port, select.as_deref(), pipeline) {
+            Ok(mut inv) => match read_rows(server, load, &mut info, &mut inv, &mut out) {
+                Ok(()) => inv.finish().err(),
+                Err(e) => Some(e),
+            },
+            Err(e) => Some(e),
+        };
+        let got = out.len() - before;
+        let Some(error) = failure else {
+            if got == 0 {
+                let what = select.map_or("default suite".into(), |s| s.join(","));
+                out.push((what, Err("redis-benchmark printed no result".into())));
+            }
+            return out;
+        };
+        let Some(failed) = expected.get(got) else {
+            out.push(("redis-benchmark".into(), Err(error)));
+            return out;
+        };
+        out.push((failed.row.to_string(), Err(error)));
+        expected = suite::after_failure(&expected, got);
+        if expected.is_empty() {
+            return out;
+        }
+        select = Some(suite::select_names(&expected));
+    }
+}
+
+/// Reads the rows of one redis-benchmark run as they come, sampling the
+/// server's counters around each test.
+fn read_rows(
+    server: &Server,
+    load: &Load,
+    info: &mut Option<Conn>,
+    inv: &mut Invocation,
+    out: &mut Vec<(String, Result<Sample, String>)>,
+) -> Result<(), String> {
+    let mut last = Counters::read(server, info);
+    while let Some(row) = inv.next_row()? {
+        let now = Counters::read(server, info);
+        let cpu_us_per_op = match (&last.cpu, &now.cpu) {
+            (Ok(b), Ok(a)) => Some(a.saturating_sub(*b).as_secs_f64() * 1e6 / load.requests as f64),
+            _ => None,
+        };
+        let errors = match (last.error_replies, now.error_replies) {
+            (Some(b), Some(a)) => a.saturating_sub(b),
+            _ => 0,
+        };
+        let outcome = if errors > 0 {
+            Err(format!("server counted {errors} error replies (INFO total_error_replies)"))
+        } else {
+            Ok(Sample { rps: row.rps, p50_ms: row.p50_ms, p99_ms: row.p99_ms, cpu_us_per_op })
+        };
+        out.push((row.test, outcome));
+        last = now;
+    }
+    Ok(())
 }
 
 fn series_for<'a>(series: &'a mut Vec<Series>, test: &str, pipeline: u32) -> &'a mut Series {
@@ -101,6 +193,7 @@ fn series_for<'a>(series: &'a mut Vec<Series>, test: &str, pipeline: u32) -> &'a
                 test: test.to_string(),
                 pipeline,
                 samples: [Vec::new(), Vec::new()],
+                errors: [Vec::new(), Vec::new()],
             });
             series.len() - 1
         }
@@ -132,16 +225,46 @@ fn table(labels: [&str; 2], series: &[Series]) -> Table {
             "ratio".into(),
         ]);
     }
+    head.push("errors".into());
     let mut t = Table::new(&head.iter().map(String::as_str).collect::<Vec<_>>());
     for s in series {
-        let mut cells = vec![s.test.clone(), s.pipeline.to_string()];
+        let failed: Vec<String> = (0..2)
+            .filter(|&side| !s.errors[side].is_empty())
+            .map(|side| format!("{} x{}", labels[side], s.errors[side].len()))
+            .collect();
+        let test = if failed.is_empty() { s.test.clone() } else { format!("{} (!)", s.test) };
+        let mut cells = vec![test, s.pipeline.to_string()];
         for m in &METRICS {
             let med =
                 |side: usize| median(&s.samples[side].iter().filter_map(m.get).collect::<Vec<_>>());
             let (x, y) = (med(0), med(1));
             cells.extend([(m.format)(x), (m.format)(y), ratio(x, y)]);
         }
+        cells.push(if failed.is_empty() { "-".into() } else { failed.join(" ") });
         t.row(cells);
     }
     t
+}
+
+/// One line per distinct error: test, depth, server, how many runs, message.
+fn error_notes(labels: [&str; 2], series: &[Series]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for s in series {
+        for (side, errors) in s.errors.iter().enumerate() {
+            let mut distinct: Vec<(&String, usize)> = Vec::new();
+            for e in errors {
+                match distinct.iter_mut().find(|(m, _)| *m == e) {
+                    Some((_, n)) => *n += 1,
+                    None => distinct.push((e, 1)),
+                }
+            }
+            for (message, n) in distinct {
+                notes.push(format!(
+                    "{} -P {} on {} ({n} run(s)): {message}",
+                    s.test, s.pipeline, labels[side]
+                ));
+            }
+        }
+    }
+    notes
 }
