@@ -46,6 +46,12 @@ struct Sample {
     cpu_us_per_op: Option<f64>,
 }
 
+/// What one test's run gave: a sample, or why there is none.
+type Outcome = Result<Sample, String>;
+
+/// Where each test's outcome goes, as soon as it is known.
+type Record<'a> = &'a mut dyn FnMut(&str, Outcome);
+
 /// All samples of one (test, pipeline) pair, per server, and the errors of
 /// the runs that produced none.
 struct Series {
@@ -69,9 +75,8 @@ pub fn run(servers: &[Server; 2], plan: &Plan) -> (Table, Vec<String>) {
                         "[round {round}/{}] {what} -P {pipeline} on {}",
                         plan.rounds, server.label
                     );
-                    for (test, outcome) in run_tests(server, &plan.load, tests.as_deref(), pipeline)
-                    {
-                        let s = series_for(&mut series, &test, pipeline);
+                    let mut record = |test: &str, outcome: Outcome| {
+                        let s = series_for(&mut series, test, pipeline);
                         match outcome {
                             Ok(sample) => {
                                 eprintln!("  {test}: {} ops/s", count(Some(sample.rps)));
@@ -82,7 +87,8 @@ pub fn run(servers: &[Server; 2], plan: &Plan) -> (Table, Vec<String>) {
                                 s.errors[side].push(e);
                             }
                         }
-                    }
+                    };
+                    run_tests(server, &plan.load, tests.as_deref(), pipeline, &mut record);
                 }
             }
         }
@@ -107,61 +113,56 @@ impl Counters {
 }
 
 /// Runs `tests` (`-t` names; None: the default suite) against `server` and
-/// returns each test's outcome in run order. redis-benchmark stops at the
+/// records each test's outcome, in run order. redis-benchmark stops at the
 /// first error reply: the test it stopped in is reported as failed and the
 /// rest are run by a new redis-benchmark. A test during which the server's
 /// error counter grew is reported as failed too.
-fn run_tests(
-    server: &Server,
-    load: &Load,
-    tests: Option<&[&str]>,
-    pipeline: u32,
-) -> Vec<(String, Result<Sample, String>)> {
+fn run_tests(server: &Server, load: &Load, tests: Option<&[&str]>, pipeline: u32, record: Record) {
     let mut expected: Vec<&suite::Test> = match tests {
         Some(names) => suite::selected(names),
         None => suite::DEFAULT_SUITE.iter().collect(),
     };
     let mut select: Option<Vec<&str>> = tests.map(<[&str]>::to_vec);
     let mut info = server.conn().ok();
-    let mut out = Vec::new();
     loop {
-        let before = out.len();
+        let mut got = 0;
         let failure = match load.start(server.port, select.as_deref(), pipeline) {
-            Ok(mut inv) => match read_rows(server, load, &mut info, &mut inv, &mut out) {
-                Ok(()) => inv.finish().err(),
-                Err(e) => Some(e),
-            },
+            Ok(mut inv) => {
+                match read_rows(server, load, &mut info, &mut inv, &mut got, &mut *record) {
+                    Ok(()) => inv.finish().err(),
+                    Err(e) => Some(e),
+                }
+            }
             Err(e) => Some(e),
         };
-        let got = out.len() - before;
         let Some(error) = failure else {
             if got == 0 {
                 let what = select.map_or("default suite".into(), |s| s.join(","));
-                out.push((what, Err("redis-benchmark printed no result".into())));
+                record(&what, Err("redis-benchmark printed no result".into()));
             }
-            return out;
+            return;
         };
         let Some(failed) = expected.get(got) else {
-            out.push(("redis-benchmark".into(), Err(error)));
-            return out;
+            return record("redis-benchmark", Err(error));
         };
-        out.push((failed.row.to_string(), Err(error)));
+        record(failed.row, Err(error));
         expected = suite::after_failure(&expected, got);
         if expected.is_empty() {
-            return out;
+            return;
         }
         select = Some(suite::select_names(&expected));
     }
 }
 
 /// Reads the rows of one redis-benchmark run as they come, sampling the
-/// server's counters around each test.
+/// server's counters around each test; `got` counts the rows.
 fn read_rows(
     server: &Server,
     load: &Load,
     info: &mut Option<Conn>,
     inv: &mut Invocation,
-    out: &mut Vec<(String, Result<Sample, String>)>,
+    got: &mut usize,
+    record: Record,
 ) -> Result<(), String> {
     let mut last = Counters::read(server, info);
     while let Some(row) = inv.next_row()? {
@@ -179,7 +180,8 @@ fn read_rows(
         } else {
             Ok(Sample { rps: row.rps, p50_ms: row.p50_ms, p99_ms: row.p99_ms, cpu_us_per_op })
         };
-        out.push((row.test, outcome));
+        *got += 1;
+        record(&row.test, outcome);
         last = now;
     }
     Ok(())
@@ -246,22 +248,19 @@ fn table(labels: [&str; 2], series: &[Series]) -> Table {
     t
 }
 
-/// One line per distinct error: test, depth, server, how many runs, message.
+/// One line per test, depth and server that saw errors: how many runs, and
+/// the first run's message (they differ only in the random keys they quote).
 fn error_notes(labels: [&str; 2], series: &[Series]) -> Vec<String> {
     let mut notes = Vec::new();
     for s in series {
         for (side, errors) in s.errors.iter().enumerate() {
-            let mut distinct: Vec<(&String, usize)> = Vec::new();
-            for e in errors {
-                match distinct.iter_mut().find(|(m, _)| *m == e) {
-                    Some((_, n)) => *n += 1,
-                    None => distinct.push((e, 1)),
-                }
-            }
-            for (message, n) in distinct {
+            if let Some(first) = errors.first() {
                 notes.push(format!(
-                    "{} -P {} on {} ({n} run(s)): {message}",
-                    s.test, s.pipeline, labels[side]
+                    "{} -P {} on {} ({} run(s)): {first}",
+                    s.test,
+                    s.pipeline,
+                    labels[side],
+                    errors.len()
                 ));
             }
         }
