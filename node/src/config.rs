@@ -71,6 +71,8 @@ pub struct Config {
     pub zset_max_listpack_value_bytes: usize,
     /// The config file this configuration was loaded from (CONFIG REWRITE target).
     pub config_file: Option<PathBuf>,
+    /// The `cluster-*` options.
+    pub cluster: crate::cluster::config::ClusterConfig,
 }
 
 impl Default for Config {
@@ -101,6 +103,7 @@ impl Default for Config {
             zset_max_listpack_entries: 128,
             zset_max_listpack_value_bytes: 64,
             config_file: None,
+            cluster: Default::default(),
         }
     }
 }
@@ -117,14 +120,14 @@ pub struct OptionDef {
     pub mutable: bool,
 }
 
-fn one(words: &[String]) -> Result<&str, String> {
+pub(crate) fn one(words: &[String]) -> Result<&str, String> {
     match words {
         [w] => Ok(w),
         _ => Err("wrong number of arguments".into()),
     }
 }
 
-fn parse_int<T>(words: &[String], min: T, max: T) -> Result<T, String>
+pub(crate) fn parse_int<T>(words: &[String], min: T, max: T) -> Result<T, String>
 where
     T: TryFrom<i64> + Into<i64> + std::fmt::Display + Copy,
 {
@@ -137,7 +140,7 @@ where
     T::try_from(v).map_err(|_| format!("argument must be between {min} and {max} inclusive"))
 }
 
-fn parse_bool(words: &[String]) -> Result<bool, String> {
+pub(crate) fn parse_bool(words: &[String]) -> Result<bool, String> {
     match one(words)?.to_ascii_lowercase().as_str() {
         "yes" => Ok(true),
         "no" => Ok(false),
@@ -171,7 +174,7 @@ fn parse_mem_words(words: &[String], min: u64) -> Result<u64, String> {
     Ok(v)
 }
 
-fn yes_no(b: bool) -> String {
+pub(crate) fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.into()
 }
 
@@ -216,7 +219,12 @@ fn set_zset_value(c: &mut Config, w: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Every option slotd accepts.
+/// Every option slotd accepts: [`OPTIONS`] and the cluster ones.
+pub fn all_options() -> impl Iterator<Item = &'static OptionDef> {
+    OPTIONS.iter().chain(crate::cluster::config::OPTIONS)
+}
+
+/// The options of the server and the keyspace.
 pub const OPTIONS: &[OptionDef] = &[
     OptionDef {
         name: "port",
@@ -456,7 +464,7 @@ fn set_list_max_listpack_size(c: &mut Config, w: &[String]) -> Result<(), String
 
 /// The option called `name` (any case).
 pub fn option(name: &str) -> Option<&'static OptionDef> {
-    OPTIONS.iter().find(|o| o.name.eq_ignore_ascii_case(name))
+    all_options().find(|o| o.name.eq_ignore_ascii_case(name))
 }
 
 /// Splits a config line into words like Redis (quotes and escapes as in inline
@@ -540,7 +548,7 @@ impl Config {
     /// The configuration as redis.conf text (CONFIG REWRITE).
     pub fn to_text(&self) -> String {
         let mut out = String::from("# Written by slotd CONFIG REWRITE\n");
-        for o in OPTIONS {
+        for o in all_options() {
             let v = (o.get)(self);
             if o.name == "bind" {
                 out.push_str(&format!("bind {v}\n"));

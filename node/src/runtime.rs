@@ -374,6 +374,8 @@ async fn admit(shard: Rc<Shard>, mut stream: TcpStream) {
         no_evict: false,
         qbuf_bytes: 0,
         killed: false,
+        blocked: None,
+        blocked_timeout: false,
     }));
     let id = client.borrow().id;
     shard.core.borrow_mut().clients.add(client.clone());
@@ -406,7 +408,9 @@ async fn cron(shard: Rc<Shard>, hz: u32) {
                 let now = Instant::now();
                 for c in core.clients.iter() {
                     let mut c = c.borrow_mut();
-                    if now.duration_since(c.last_interaction).as_secs() > timeout_s {
+                    // Blocked clients wait for their own deadline (as Redis).
+                    let idle = now.duration_since(c.last_interaction).as_secs() > timeout_s;
+                    if idle && c.blocked.is_none() {
                         c.kill();
                     }
                 }

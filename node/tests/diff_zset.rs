@@ -10,7 +10,9 @@
 //! commands use their own keys whose members all have score 0 (Redis leaves
 //! lex ranges over mixed scores unspecified). A few large ZADDs push sets
 //! past `zset-max-listpack-entries`, so both encodings and the conversions
-//! are exercised; OBJECT ENCODING is compared.
+//! are exercised; OBJECT ENCODING is compared. The blocking pops (BZPOPMIN,
+//! BZPOPMAX, BZMPOP) come with short timeouts, in pipelines too, where a
+//! waiting one holds back the commands after it on both servers.
 //!
 //! `SLOTD_DIFF_SEED` picks the seed, `SLOTD_DIFF_COUNT` the number of
 //! commands per run (default 100000). Run: `cargo test -p node --test
@@ -35,6 +37,9 @@ const SKEYS: &[&str] = &["s1", "{t}s2"];
 /// A key that is a string or missing, never a sorted set: what lex commands
 /// get instead of a lex key (the string keys above may become mixed-score sets).
 const LEX_STRING: &str = "{t}ls";
+
+/// Timeouts of the blocking pops: short, or invalid.
+const BLOCK_TIMEOUTS: &[&str] = &["0.002", "0.001", "1e-3", "-1", "x", "inf"];
 
 const SCORES: &[&str] = &[
     "0",
@@ -314,6 +319,15 @@ impl Gen {
                 vec![s("ZREMRANGEBYSCORE"), self.key(), self.score_bound(), self.score_bound()]
             }
             63 => vec![s("ZREMRANGEBYLEX"), self.lkey(), self.lex_bound(), self.lex_bound()],
+            64..=67 if self.rng.chance(20) => {
+                // Blocking pops time out quickly (or get an invalid timeout).
+                let mut c = vec![self.pick(&["BZPOPMIN", "BZPOPMAX"]), self.key()];
+                if self.rng.chance(50) {
+                    c.push(self.key());
+                }
+                c.push(self.pick(BLOCK_TIMEOUTS));
+                c
+            }
             64..=67 => {
                 let mut c = vec![self.pick(&["ZPOPMIN", "ZPOPMAX"]), self.key()];
                 if self.rng.chance(60) {
@@ -325,7 +339,11 @@ impl Gen {
                 c
             }
             68..=70 => {
-                let mut c = vec![s("ZMPOP")];
+                let blocking = self.rng.chance(20);
+                let mut c = vec![s(if blocking { "BZMPOP" } else { "ZMPOP" })];
+                if blocking {
+                    c.push(self.pick(BLOCK_TIMEOUTS));
+                }
                 let n = 1 + self.rng.below(3);
                 c.push(if self.rng.chance(5) { s("0") } else { n.to_string() });
                 for _ in 0..n {

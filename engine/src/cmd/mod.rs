@@ -1,5 +1,6 @@
 //! Command families, one file each, and the list the command table is built from.
 
+pub mod cluster;
 pub mod connection;
 pub mod expire;
 pub mod hash;
@@ -49,6 +50,7 @@ pub const FAMILIES: &[&[CommandSpec]] = &[
     keys_all::COMMANDS,
     object::COMMANDS,
     connection::COMMANDS,
+    cluster::COMMANDS,
     server::COMMANDS,
     zset::COMMANDS,
 ];

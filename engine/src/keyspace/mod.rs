@@ -396,9 +396,16 @@ impl Keyspace {
         }
     }
 
-    /// Swaps two databases' contents (SWAPDB).
+    /// Swaps two databases' contents (SWAPDB). Watched keys stay with their
+    /// database number (blocked clients do not follow the data), and every
+    /// one of them is reported ready: it may hold something else now.
     pub fn swap_dbs(&mut self, a: usize, b: usize) {
         self.dbs.swap(a, b);
+        let (x, y) = self.two_dbs(a, b);
+        std::mem::swap(&mut x.watched, &mut y.watched);
+        for db in [x, y] {
+            db.ready = db.watched.iter().cloned().collect();
+        }
     }
 
     /// Total keys over all databases.
@@ -472,6 +479,17 @@ mod tests {
         assert!(db.take_ready().is_empty());
         db.set(b"a", Value::Int(1), None, 0);
         assert!(db.take_ready().is_empty());
+    }
+
+    #[test]
+    fn swapped_databases_keep_their_watches_and_report_them_ready() {
+        let mut ks = Keyspace::new(2);
+        ks.db(0).watch(b"a");
+        ks.db(1).set(b"a", Value::Int(1), None, 0);
+        ks.swap_dbs(0, 1);
+        assert_eq!(ks.db(0).take_ready(), vec![b"a".to_vec()]);
+        assert!(ks.db(0).has_watched() && !ks.db(1).has_watched());
+        assert!(ks.db(1).take_ready().is_empty());
     }
 
     #[test]

@@ -21,6 +21,8 @@ struct ShardInfo {
     expired_keys: u64,
     slots: usize,
     clients: usize,
+    /// Clients blocked (BLPOP ...), and those of them with a deadline.
+    blocked: (usize, usize),
     cpu: (Duration, Duration),
     ops_per_sec: u64,
 }
@@ -95,6 +97,11 @@ pub async fn info(conn: &mut Conn, args: &Args<'_>, out: &mut Vec<u8>) {
                 expired_keys: core.ks.expired_keys(),
                 slots: core.owned.len(),
                 clients: core.clients.len(),
+                blocked: core.clients.iter().fold((0, 0), |(b, t), c| {
+                    let c = c.borrow();
+                    let on = c.blocked.is_some();
+                    (b + on as usize, t + (on && c.blocked_timeout) as usize)
+                }),
                 cpu: sys::cpu_times(libc::RUSAGE_THREAD),
                 ops_per_sec: core.stats.ops_per_sec(),
             }
@@ -156,10 +163,12 @@ fn write_section(
         }
         "clients" => {
             let connected: usize = infos.iter().map(|i| i.clients).sum();
+            let blocked: usize = infos.iter().map(|i| i.blocked.0).sum();
+            let in_timeout_table: usize = infos.iter().map(|i| i.blocked.1).sum();
             let _ = write!(
                 t,
-                "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
-                connected, cfg.maxclients
+                "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:0\r\nclients_in_timeout_table:{}\r\n",
+                connected, cfg.maxclients, blocked, in_timeout_table
             );
         }
         "memory" => {

@@ -35,7 +35,9 @@ pub fn run_sync(conn: &mut Conn, spec: &'static CommandSpec, args: &Args<'_>) ->
         "ping" | "echo" | "select" | "quit" | "hello" | "auth" | "reset" | "time" => {
             connection::run(conn, spec.name, args)
         }
-        "client|list" | "client|kill" | "client|pause" | "client|unpause" => Flow::NeedsShards,
+        "client|list" | "client|kill" | "client|pause" | "client|unpause" | "client|unblock" => {
+            Flow::NeedsShards
+        }
         name if name.starts_with("client|") => client::run_sync(conn, name, args),
         "info" | "debug" | "shutdown" | "config|set" | "config|resetstat" | "config|rewrite" => {
             Flow::NeedsShards
@@ -67,7 +69,7 @@ pub async fn run_async(
 ) {
     match spec.name {
         "info" => info::info(conn, args, out).await,
-        "client|list" | "client|kill" | "client|pause" | "client|unpause" => {
+        "client|list" | "client|kill" | "client|pause" | "client|unpause" | "client|unblock" => {
             client::run_async(conn, spec.name, args, out).await
         }
         "debug" => server::debug(conn, args, out).await,

@@ -126,6 +126,8 @@ pub async fn run(
                         db.remove(&key);
                     }
                 }
+                // A key written back may be one a client blocks on.
+                core.serve_ready();
             })
             .await;
     }

@@ -11,12 +11,14 @@
 //! the batch so far, then run.
 
 pub mod batch;
+mod blocked;
 pub mod cross_shard;
 mod warm;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use engine::command::blocking::is_null_reply;
 use engine::command::{flags, table, Args, CommandSpec, Exec, OwnedCmd, Route};
 use engine::resp::parse::{parse_request_resumable, Progress};
 use engine::resp::{ParseLimits, Parsed, Protocol, Reply, Span};
@@ -44,8 +46,48 @@ pub struct Conn {
     pub close: bool,
     /// Set to close the connection at once, dropping replies not yet written.
     drop_replies: bool,
+    /// Set when a blocking command found nothing to serve: the client waits
+    /// before its next command runs.
+    blocked: Option<(blocked::Blocked, bool)>,
     batch: Batch,
     wbuf: Vec<u8>,
+}
+
+/// The bytes read from the client: `buf[start..end]` is not parsed yet.
+pub struct ReadBuf {
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+}
+
+impl ReadBuf {
+    /// Makes room for a read: moves a partial frame to the front, gives a big
+    /// buffer back once it is empty, grows a full one.
+    fn make_room(&mut self) {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == 0 && self.buf.len() > 4 * READ_CHUNK_BYTES {
+            // A big request is done: give its buffer back.
+            self.buf = vec![0; READ_CHUNK_BYTES];
+        }
+        if self.buf.len() - self.end < READ_CHUNK_BYTES / 2 {
+            let grown = (self.buf.len() * 2).max(self.end + READ_CHUNK_BYTES);
+            self.buf.resize(grown, 0);
+        }
+    }
+
+    /// Where the next read goes.
+    fn spare(&mut self) -> &mut [u8] {
+        &mut self.buf[self.end..]
+    }
+
+    /// Bytes read and not parsed yet.
+    fn unparsed(&self) -> usize {
+        self.end - self.start
+    }
 }
 
 /// Serves one client until it disconnects, is killed, or breaks the protocol.
@@ -62,11 +104,11 @@ pub async fn serve(
         client,
         close: false,
         drop_replies: false,
+        blocked: None,
         batch: Batch::new(shards),
         wbuf: Vec::new(),
     };
-    let mut rbuf: Vec<u8> = vec![0; READ_CHUNK_BYTES];
-    let (mut rstart, mut rend) = (0usize, 0usize);
+    let mut rb = ReadBuf { buf: vec![0; READ_CHUNK_BYTES], start: 0, end: 0 };
     let mut spans: Vec<Span> = Vec::new();
     let mut scratch: Vec<u8> = Vec::new();
     let mut progress = Progress::default();
@@ -74,43 +116,13 @@ pub async fn serve(
     let mut buffered_more = false;
     loop {
         if !buffered_more {
-            // Make room: move the partial frame to the front, grow if full.
-            if rstart > 0 {
-                rbuf.copy_within(rstart..rend, 0);
-                rend -= rstart;
-                rstart = 0;
-            }
-            if rend == 0 && rbuf.len() > 4 * READ_CHUNK_BYTES {
-                // A big request is done: give its buffer back.
-                rbuf = vec![0; READ_CHUNK_BYTES];
-            }
-            if rbuf.len() - rend < READ_CHUNK_BYTES / 2 {
-                let grown = (rbuf.len() * 2).max(rend + READ_CHUNK_BYTES);
-                rbuf.resize(grown, 0);
-            }
-            let n = match stream.read(&mut rbuf[rend..]).await {
+            rb.make_room();
+            let n = match stream.read(rb.spare()).await {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
-            rend += n;
-            let limit = {
-                let mut core = conn.shard.core.borrow_mut();
-                core.stats.net_input_bytes += n as u64;
-                core.cfg.client_query_buffer_limit_bytes as usize
-            };
-            // Arguments already parsed out of an incomplete frame do not count,
-            // as Redis has moved them out of its query buffer.
-            if rend - rstart - progress.parsed_bytes() > limit {
-                tracing::warn!("closing client that exceeded client-query-buffer-limit");
+            if !conn.note_read(n, progress.parsed_bytes(), &mut rb) {
                 break;
-            }
-            {
-                let mut c = conn.client.borrow_mut();
-                if c.killed {
-                    break;
-                }
-                // Once per read, as Redis stamps it in readQueryFromClient.
-                c.last_interaction = std::time::Instant::now();
             }
         }
         let mut limits = conn.parse_limits();
@@ -118,19 +130,19 @@ pub async fn serve(
             let db = conn.client.borrow().db;
             let at_shard = (conn.shard.id(), conn.shard.shared.shard_count == 1);
             let core = conn.shard.core.borrow();
-            warmer.warm(&core, at_shard, db, &rbuf[rstart..rend], &limits);
+            warmer.warm(&core, at_shard, db, &rb.buf[rb.start..rb.end], &limits);
         }
         buffered_more = false;
         loop {
-            let buf = &rbuf[rstart..rend];
+            let buf = &rb.buf[rb.start..rb.end];
             match parse_request_resumable(buf, &limits, &mut progress, &mut spans, &mut scratch) {
                 Ok(Parsed::Incomplete) => break,
-                Ok(Parsed::Empty { consumed }) => rstart += consumed,
+                Ok(Parsed::Empty { consumed }) => rb.start += consumed,
                 Ok(Parsed::Command { consumed }) => {
                     let args = Args::new(buf, &scratch, &spans);
                     conn.dispatch(&args).await;
-                    rstart += consumed;
-                    if conn.close {
+                    rb.start += consumed;
+                    if conn.close || conn.blocked.is_some() {
                         break;
                     }
                     if limits.unauthenticated {
@@ -151,7 +163,7 @@ pub async fn serve(
                 }
             }
         }
-        conn.client.borrow_mut().qbuf_bytes = rend - rstart;
+        conn.client.borrow_mut().qbuf_bytes = rb.unparsed();
         if conn.drop_replies {
             break;
         }
@@ -169,11 +181,46 @@ pub async fn serve(
         if conn.close {
             break;
         }
+        if let Some((b, skip)) = conn.blocked.take() {
+            match blocked::wait(&mut conn, b, &mut stream, &mut rb).await {
+                blocked::Ended::Reply(reply) => {
+                    if !skip {
+                        conn.wbuf.extend_from_slice(&reply);
+                    }
+                    // Then the commands that arrived meanwhile.
+                    buffered_more = true;
+                }
+                blocked::Ended::Closed => break,
+            }
+        }
     }
     stream
 }
 
 impl Conn {
+    /// Accounts for `n` bytes just read into `rb` (`parsed_bytes` of them
+    /// already parsed out of an incomplete frame); false when the connection
+    /// must close (query buffer limit, CLIENT KILL).
+    fn note_read(&mut self, n: usize, parsed_bytes: usize, rb: &mut ReadBuf) -> bool {
+        rb.end += n;
+        let limit = {
+            let mut core = self.shard.core.borrow_mut();
+            core.stats.net_input_bytes += n as u64;
+            core.cfg.client_query_buffer_limit_bytes as usize
+        };
+        // Arguments already parsed out of an incomplete frame do not count,
+        // as Redis has moved them out of its query buffer.
+        if rb.unparsed() - parsed_bytes > limit {
+            tracing::warn!("closing client that exceeded client-query-buffer-limit");
+            return false;
+        }
+        let mut c = self.client.borrow_mut();
+        // Once per read, as Redis stamps it in readQueryFromClient.
+        c.last_interaction = std::time::Instant::now();
+        c.qbuf_bytes = rb.unparsed();
+        !c.killed
+    }
+
     fn parse_limits(&self) -> ParseLimits {
         let core = self.shard.core.borrow();
         ParseLimits {
@@ -265,6 +312,47 @@ impl Conn {
         } else {
             self.take_skip()
         };
+        if spec.blocking.is_some() {
+            return self.dispatch_blocking(spec, args, db, proto, skip).await;
+        }
+        self.route(spec, args, db, proto, skip).await;
+    }
+
+    /// Runs a blocking command's table entry after the replies before it are
+    /// out; when it finds nothing to serve, the client blocks (see
+    /// [`blocked`]) before its next command.
+    async fn dispatch_blocking(
+        &mut self,
+        spec: &'static CommandSpec,
+        args: &Args<'_>,
+        db: usize,
+        proto: Protocol,
+        skip: bool,
+    ) {
+        let ops = spec.blocking.expect("a blocking command");
+        self.batch.finish(&self.shard, &mut self.wbuf).await;
+        let mark = self.wbuf.len();
+        self.route(spec, args, db, proto, false).await;
+        self.batch.finish(&self.shard, &mut self.wbuf).await;
+        if is_null_reply(&self.wbuf[mark..]) {
+            self.wbuf.truncate(mark);
+            let cmd = std::sync::Arc::new(args.to_owned_cmd());
+            let deadline_ms = ops.deadline_ms(args, crate::shard::unix_ms());
+            self.blocked = Some((blocked::Blocked { spec, cmd, db, proto, deadline_ms }, skip));
+        } else if skip {
+            self.wbuf.truncate(mark);
+        }
+    }
+
+    /// Runs a command where its keys (or its kind) say.
+    async fn route(
+        &mut self,
+        spec: &'static CommandSpec,
+        args: &Args<'_>,
+        db: usize,
+        proto: Protocol,
+        skip: bool,
+    ) {
         match (spec.exec, spec.route) {
             (Exec::Node, _) => self.run_node_command(spec, args, skip).await,
             (Exec::Keyspace(_), _) if spec.name == "scan" => {

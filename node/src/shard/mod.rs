@@ -17,6 +17,7 @@
 
 pub mod msg;
 pub mod stats;
+pub mod waiters;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -35,6 +36,7 @@ use crate::clients::Registry;
 use crate::config::Config;
 pub use msg::{BatchReply, ExecBatch, Job, Msg, ReplyTx};
 use stats::ShardStats;
+use waiters::Waiters;
 
 /// State shared by all shards: only atomics and immutable data.
 pub struct Shared {
@@ -80,6 +82,8 @@ pub struct Core {
     pub pause: Option<Pause>,
     /// Unix time derived from the monotonic clock read each command makes anyway.
     pub clock: Clock,
+    /// Clients blocked on keys of this shard.
+    pub waiters: Waiters,
 }
 
 /// The shard's clock for command execution: one cheap tick read per command
@@ -206,6 +210,7 @@ impl Core {
             active_expire: true,
             pause: None,
             clock: Clock::new(Duration::from_millis(5)),
+            waiters: Waiters::default(),
         }
     }
 
@@ -215,7 +220,8 @@ impl Core {
         self.slot_shard[slot as usize] as usize
     }
 
-    /// Executes a keyspace command, appending its reply to `out`, and counts it.
+    /// Executes a keyspace command, appending its reply to `out`, and counts it;
+    /// then serves the clients blocked on keys it stored.
     pub fn exec(
         &mut self,
         spec: &'static CommandSpec,
@@ -225,8 +231,40 @@ impl Core {
         out: &mut Vec<u8>,
     ) {
         let started = ticks();
-        let now_ms = self.clock.unix_ms(started);
         let reply_start = out.len();
+        self.with_ctx_at(started, db, proto, out, |ctx| command::execute(spec, ctx, args));
+        let failed = out.get(reply_start) == Some(&b'-');
+        let took_us = self.clock.micros(started, ticks());
+        self.stats.count_command(spec.name, took_us, failed);
+        if failed {
+            self.stats.count_error(&out[reply_start..]);
+        }
+        if !self.waiters.is_empty() {
+            self.serve_ready();
+        }
+    }
+
+    /// Runs `f` over the keyspace with a command context for database `db`,
+    /// replying into `out` in protocol `proto`.
+    pub fn with_ctx(
+        &mut self,
+        db: usize,
+        proto: Protocol,
+        out: &mut Vec<u8>,
+        f: impl FnOnce(&mut Ctx<'_>),
+    ) {
+        self.with_ctx_at(ticks(), db, proto, out, f);
+    }
+
+    fn with_ctx_at(
+        &mut self,
+        now_ticks: u64,
+        db: usize,
+        proto: Protocol,
+        out: &mut Vec<u8>,
+        f: impl FnOnce(&mut Ctx<'_>),
+    ) {
+        let now_ms = self.clock.unix_ms(now_ticks);
         let mut ctx = Ctx {
             ks: &mut self.ks,
             db,
@@ -237,13 +275,7 @@ impl Core {
             stats: &mut self.stats.exec,
             owned_slots: &self.owned,
         };
-        command::execute(spec, &mut ctx, args);
-        let failed = out.get(reply_start) == Some(&b'-');
-        let took_us = self.clock.micros(started, ticks());
-        self.stats.count_command(spec.name, took_us, failed);
-        if failed {
-            self.stats.count_error(&out[reply_start..]);
-        }
+        f(&mut ctx);
     }
 }
 

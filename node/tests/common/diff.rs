@@ -138,6 +138,11 @@ impl RespConn {
         self.writer.write_all(&encode_command(args))
     }
 
+    /// Sends bytes as they are (several commands in one write, say).
+    pub fn send_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.writer.write_all(bytes)
+    }
+
     /// Reads exactly one complete reply (an attribute and the value it
     /// annotates count as one).
     pub fn read_reply(&mut self) -> io::Result<Reply> {
