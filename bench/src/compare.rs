@@ -4,7 +4,7 @@
 //! error-reply count sampled between tests. The table shows medians over the
 //! rounds and B-relative ratios (A / B), and marks tests that saw errors.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::client::Conn;
 use crate::procfs;
@@ -44,6 +44,10 @@ struct Sample {
     p99_ms: f64,
     /// Server CPU time per request, µs (None if /proc could not be read).
     cpu_us_per_op: Option<f64>,
+    /// Time the server's and the client's threads waited for a CPU, as a
+    /// percentage of the test's duration: how much other processes got in
+    /// the way (None if /proc could not be read).
+    runq_pct: Option<f64>,
 }
 
 /// What one test's run gave: a sample, or why there is none.
@@ -97,18 +101,31 @@ pub fn run(servers: &[Server; 2], plan: &Plan) -> (Table, Vec<String>) {
     (table(labels, &series), error_notes(labels, &series))
 }
 
-/// The server's counters sampled between tests.
+/// The counters sampled between tests.
 struct Counters {
-    cpu: Result<Duration, String>,
+    at: Instant,
+    /// Server CPU time.
+    cpu: Option<Duration>,
+    /// Run-queue waits of the server plus the client.
+    run_delay: Option<Duration>,
     /// INFO stats `total_error_replies` (None without INFO).
     error_replies: Option<u64>,
 }
 
 impl Counters {
-    fn read(server: &Server, info: &mut Option<Conn>) -> Counters {
+    fn read(server: &Server, client_pid: u32, info: &mut Option<Conn>) -> Counters {
         let error_replies =
             info.as_mut().and_then(|c| c.info_field(b"stats", "total_error_replies"));
-        Counters { cpu: procfs::cpu_time(server.pid()), error_replies }
+        let waits = (procfs::run_delay(server.pid()), procfs::run_delay(client_pid));
+        Counters {
+            at: Instant::now(),
+            cpu: procfs::cpu_time(server.pid()).ok(),
+            run_delay: match waits {
+                (Ok(s), Ok(c)) => Some(s + c),
+                _ => None,
+            },
+            error_replies,
+        }
     }
 }
 
@@ -164,13 +181,16 @@ fn read_rows(
     got: &mut usize,
     record: Record,
 ) -> Result<(), String> {
-    let mut last = Counters::read(server, info);
+    let mut last = Counters::read(server, inv.pid(), info);
     while let Some(row) = inv.next_row()? {
-        let now = Counters::read(server, info);
-        let cpu_us_per_op = match (&last.cpu, &now.cpu) {
-            (Ok(b), Ok(a)) => Some(a.saturating_sub(*b).as_secs_f64() * 1e6 / load.requests as f64),
-            _ => None,
-        };
+        let now = Counters::read(server, inv.pid(), info);
+        let delta = |a: Option<Duration>, b: Option<Duration>| Some(a?.saturating_sub(b?));
+        let cpu_us_per_op =
+            delta(now.cpu, last.cpu).map(|d| d.as_secs_f64() * 1e6 / load.requests as f64);
+        let wall_s = now.at.duration_since(last.at).as_secs_f64();
+        let runq_pct = delta(now.run_delay, last.run_delay)
+            .filter(|_| wall_s > 0.0)
+            .map(|d| d.as_secs_f64() * 100.0 / wall_s);
         let errors = match (last.error_replies, now.error_replies) {
             (Some(b), Some(a)) => a.saturating_sub(b),
             _ => 0,
@@ -178,7 +198,13 @@ fn read_rows(
         let outcome = if errors > 0 {
             Err(format!("server counted {errors} error replies (INFO total_error_replies)"))
         } else {
-            Ok(Sample { rps: row.rps, p50_ms: row.p50_ms, p99_ms: row.p99_ms, cpu_us_per_op })
+            Ok(Sample {
+                rps: row.rps,
+                p50_ms: row.p50_ms,
+                p99_ms: row.p99_ms,
+                cpu_us_per_op,
+                runq_pct,
+            })
         };
         *got += 1;
         record(&row.test, outcome);
@@ -211,11 +237,12 @@ struct Metric {
 }
 
 /// The table's measures, each shown for both servers and as a ratio.
-const METRICS: [Metric; 4] = [
+const METRICS: [Metric; 5] = [
     Metric { title: "ops/s", get: |x| Some(x.rps), format: count },
     Metric { title: "p50 ms", get: |x| Some(x.p50_ms), format: |v| fixed(v, 3) },
     Metric { title: "p99 ms", get: |x| Some(x.p99_ms), format: |v| fixed(v, 3) },
     Metric { title: "CPU µs/op", get: |x| x.cpu_us_per_op, format: |v| fixed(v, 2) },
+    Metric { title: "runq %", get: |x| x.runq_pct, format: |v| fixed(v, 1) },
 ];
 
 fn table(labels: [&str; 2], series: &[Series]) -> Table {

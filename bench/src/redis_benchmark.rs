@@ -89,6 +89,11 @@ pub struct Invocation {
 }
 
 impl Invocation {
+    /// Process id of the running redis-benchmark.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The next result row, waiting for it; None at the end of the output.
     pub fn next_row(&mut self) -> Result<Option<CsvRow>, String> {
         let mut line = String::new();
