@@ -21,6 +21,8 @@ pub struct Facts {
     pub random: [u8; NODE_ID_BYTES / 2],
     /// `cluster-require-full-coverage`.
     pub require_full_coverage: bool,
+    /// Unix ms (FORGET keeps a node away from gossip for a minute).
+    pub now_ms: u64,
 }
 
 /// Whether the state changed (save nodes.conf and hand the shards a new view).
@@ -93,14 +95,13 @@ pub fn run(
             }
         }
         "set-config-epoch" => set_config_epoch(c, args, out),
-        "forget" => forget(c, args, out),
-        "count-failure-reports" => match known(c, args.get(2), out) {
-            Some(_) => {
-                out.int(0);
-                Changed::No
+        "forget" => forget(c, args, facts.now_ms, out),
+        "count-failure-reports" => {
+            if let Some(n) = known(c, args.get(2), out) {
+                out.int(n.fail_reports.len() as i64);
             }
-            None => Changed::No,
-        },
+            Changed::No
+        }
         "replicas" | "slaves" => {
             replicas(c, args, out);
             Changed::No
@@ -446,7 +447,7 @@ fn set_config_epoch(c: &mut Cluster, args: &Args<'_>, out: &mut Reply<'_>) -> Ch
     Changed::Yes
 }
 
-fn forget(c: &mut Cluster, args: &Args<'_>, out: &mut Reply<'_>) -> Changed {
+fn forget(c: &mut Cluster, args: &Args<'_>, now_ms: u64, out: &mut Reply<'_>) -> Changed {
     let Some(n) = known(c, args.get(2), out) else { return Changed::No };
     let id = n.id;
     if id == c.myself().id {
@@ -455,7 +456,7 @@ fn forget(c: &mut Cluster, args: &Args<'_>, out: &mut Reply<'_>) -> Changed {
     if c.myself().has(node_flags::SLAVE) && c.myself().master == Some(id) {
         return error(out, "ERR Can't forget my master!");
     }
-    c.remove_node(&id);
+    c.forget(&id, now_ms);
     out.ok();
     Changed::Yes
 }

@@ -4,5 +4,6 @@
 
 pub mod bus;
 pub mod commands;
+pub mod gossip;
 pub mod nodes_conf;
 pub mod state;

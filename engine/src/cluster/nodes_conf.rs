@@ -65,9 +65,12 @@ pub fn parse(text: &str, now_ms: u64) -> Result<Cluster, String> {
         if node.pong_received_ms != 0 {
             node.pong_received_ms = now_ms;
         }
+        // Myself is already there (handle 0); the others are added.
         match c.node_mut(&node.id) {
             Some(known) => *known = node,
-            None => c.add_node(node),
+            None => {
+                c.add_node(node);
+            }
         }
     }
     // Masters named only as someone's master are known by id.

@@ -37,6 +37,17 @@ pub struct Node {
     pub pong_received_ms: u64,
     /// An outbound link is up.
     pub connected: bool,
+    /// Unix ms when the outbound link came up (0: no link).
+    pub link_since_ms: u64,
+    /// Unix ms: when this node was added, when anything was last received
+    /// from it, when it was flagged FAIL.
+    pub ctime_ms: u64,
+    pub data_received_ms: u64,
+    pub fail_time_ms: u64,
+    /// Masters that reported it PFAIL or FAIL, with when they last did.
+    pub fail_reports: Vec<(NodeId, u64)>,
+    /// Stable handle: links refer to nodes by it (ids change in handshakes).
+    handle: u64,
     /// Slots it serves.
     slot_count: usize,
 }
@@ -57,8 +68,19 @@ impl Node {
             ping_sent_ms: 0,
             pong_received_ms: 0,
             connected: false,
+            link_since_ms: 0,
+            ctime_ms: 0,
+            data_received_ms: 0,
+            fail_time_ms: 0,
+            fail_reports: Vec::new(),
+            handle: 0,
             slot_count: 0,
         }
+    }
+
+    /// The node's stable handle (see [`Cluster::by_handle`]).
+    pub fn handle(&self) -> u64 {
+        self.handle
     }
 
     /// Number of slots it serves.
@@ -112,6 +134,10 @@ pub struct Cluster {
     pub current_epoch: u64,
     pub last_vote_epoch: u64,
     pub health: Health,
+    next_handle: u64,
+    /// Nodes forgotten by CLUSTER FORGET, not to be re-added from gossip
+    /// before the Unix ms given.
+    forgotten: Vec<(NodeId, u64)>,
 }
 
 /// The text of an id (ids are hex, so always UTF-8 once validated).
@@ -146,6 +172,8 @@ impl Cluster {
             current_epoch: 0,
             last_vote_epoch: 0,
             health: Health::Fail,
+            next_handle: 1,
+            forgotten: Vec::new(),
         }
     }
 
@@ -178,11 +206,32 @@ impl Cluster {
         self.index(id).map(|i| &mut self.nodes[i as usize])
     }
 
-    /// Adds a node (its id must be new).
-    pub fn add_node(&mut self, node: Node) {
+    /// Adds a node (its id must be new), giving it a fresh handle.
+    pub fn add_node(&mut self, mut node: Node) -> u64 {
         assert!(self.index(&node.id).is_none(), "node ids are unique");
         assert!(self.nodes.len() < NO_NODE as usize, "too many nodes");
+        node.handle = self.next_handle;
+        self.next_handle += 1;
         self.nodes.push(node);
+        self.next_handle - 1
+    }
+
+    /// The node with handle `handle`, if it is still known.
+    pub fn by_handle(&self, handle: u64) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.handle == handle)
+    }
+
+    /// The node with handle `handle`, to change.
+    pub fn by_handle_mut(&mut self, handle: u64) -> Option<&mut Node> {
+        self.nodes.iter_mut().find(|n| n.handle == handle)
+    }
+
+    /// Gives node `handle` the id `id` (a handshake learnt its real id).
+    pub fn rename(&mut self, handle: u64, id: NodeId) {
+        assert!(self.index(&id).is_none(), "node ids are unique");
+        if let Some(n) = self.by_handle_mut(handle) {
+            n.id = id;
+        }
     }
 
     /// Removes a node other than myself, with its slot assignments and
@@ -201,6 +250,23 @@ impl Cluster {
             }
         }
         Some(self.nodes.swap_remove(i as usize))
+    }
+
+    /// How long a forgotten node stays out of reach of gossip, ms (Redis's
+    /// `CLUSTER_BLACKLIST_TTL`).
+    pub const FORGET_TTL_MS: u64 = 60_000;
+
+    /// Removes node `id` and keeps gossip from adding it back for
+    /// [`Self::FORGET_TTL_MS`] (CLUSTER FORGET).
+    pub fn forget(&mut self, id: &NodeId, now_ms: u64) {
+        self.remove_node(id);
+        self.forgotten.retain(|(f, until)| f != id && *until > now_ms);
+        self.forgotten.push((*id, now_ms + Self::FORGET_TTL_MS));
+    }
+
+    /// Whether `id` was forgotten less than [`Self::FORGET_TTL_MS`] ago.
+    pub fn is_forgotten(&self, id: &NodeId, now_ms: u64) -> bool {
+        self.forgotten.iter().any(|(f, until)| f == id && *until > now_ms)
     }
 
     /// Forgets every other node, every slot assignment and migration mark

@@ -250,39 +250,13 @@ pub const COMMANDS: &[CommandSpec] = &[
             1,
             key_flags::RW | key_flags::ACCESS | key_flags::DELETE,
         )]),
-    CommandSpec::keyspace(
+    bzpop(
         "bzpopmin",
-        -3,
-        WRITE | NOSCRIPT | BLOCKING | FAST,
-        BLOCKING_KEYS,
-        zset_block::serve_or_null,
-    )
-    .acl(ACL)
-    .blocking(&zset_block::POP)
-    .key_flags(key_flags::RW | key_flags::ACCESS | key_flags::DELETE)
-    .history(TIMEOUT_600)
-    .doc(
-        "sorted_set",
-        "5.0.0",
         "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available",
-        LOG_N,
     ),
-    CommandSpec::keyspace(
+    bzpop(
         "bzpopmax",
-        -3,
-        WRITE | NOSCRIPT | BLOCKING | FAST,
-        BLOCKING_KEYS,
-        zset_block::serve_or_null,
-    )
-    .acl(ACL)
-    .blocking(&zset_block::POP)
-    .key_flags(key_flags::RW | key_flags::ACCESS | key_flags::DELETE)
-    .history(TIMEOUT_600)
-    .doc(
-        "sorted_set",
-        "5.0.0",
         "Remove and return the member with the highest score from one or more sorted sets, or block until one is available",
-        LOG_N,
     ),
     CommandSpec::keyspace("bzmpop", -5, WRITE | BLOCKING, KeyRange::NONE, zset_block::serve_or_null)
         .acl(ACL)
@@ -378,6 +352,22 @@ pub const COMMANDS: &[CommandSpec] = &[
 ];
 
 const ACL: &[&str] = &["sortedset"];
+
+/// BZPOPMIN and BZPOPMAX, which differ in name and summary only.
+const fn bzpop(name: &'static str, summary: &'static str) -> CommandSpec {
+    CommandSpec::keyspace(
+        name,
+        -3,
+        WRITE | NOSCRIPT | BLOCKING | FAST,
+        BLOCKING_KEYS,
+        zset_block::serve_or_null,
+    )
+    .acl(ACL)
+    .blocking(&zset_block::POP)
+    .key_flags(key_flags::RW | key_flags::ACCESS | key_flags::DELETE)
+    .history(TIMEOUT_600)
+    .doc("sorted_set", "5.0.0", summary, LOG_N)
+}
 const MPOP: &str = "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.";
 const TIMEOUT_600: &[(&str, &str)] =
     &[("6.0.0", "`timeout` is interpreted as a double instead of an integer.")];

@@ -12,7 +12,9 @@
 //! - nodes.conf always describes the state the shards route by, or a later one;
 //! - only one process uses a nodes.conf (a lock file beside it is held).
 
+pub mod bus;
 pub mod config;
+pub mod redirect;
 
 use std::fs::File;
 use std::io::Write;
@@ -31,6 +33,8 @@ pub struct ClusterNode {
     pub state: Cluster,
     file: PathBuf,
     _lock: File,
+    /// Version of the last view handed out.
+    view_version: u64,
 }
 
 impl ClusterNode {
@@ -58,10 +62,13 @@ impl ClusterNode {
         let me = state.myself_mut();
         me.port = cfg.cluster.announce_port_or(cfg.port);
         me.cport = cfg.cluster.announce_bus_port_or(cfg.port);
-        me.ip = cfg.cluster.announce_ip.clone();
+        // The address is learnt from peers (or announced); a loaded one stays.
+        if !cfg.cluster.announce_ip.is_empty() {
+            me.ip = cfg.cluster.announce_ip.clone();
+        }
         me.hostname = cfg.cluster.announce_hostname.clone();
         state.update_health(cfg.cluster.require_full_coverage);
-        let node = ClusterNode { state, file, _lock: lock };
+        let node = ClusterNode { state, file, _lock: lock, view_version: 0 };
         node.save().map_err(|e| format!("cannot write {}: {e}", node.file.display()))?;
         if fresh {
             tracing::info!("No cluster configuration found, I'm {}", node.my_id());
@@ -89,8 +96,9 @@ impl ClusterNode {
         Ok(())
     }
 
-    /// What the shards route by.
-    pub fn view(&self) -> SlotView {
+    /// What the shards route by; each call gives a newer version.
+    pub fn view(&mut self) -> SlotView {
+        self.view_version += 1;
         let mut addrs = Vec::new();
         let mut owner = vec![UNASSIGNED; SLOT_COUNT].into_boxed_slice();
         for (first, last, node) in self.state.slot_ranges() {
@@ -102,8 +110,23 @@ impl ClusterNode {
             };
             owner[first as usize..=last as usize].fill(o);
         }
-        SlotView { owner, addrs, ok: self.state.health == Health::Ok }
+        SlotView { owner, addrs, ok: self.state.health == Health::Ok, version: self.view_version }
     }
+}
+
+/// Hands `view` to every shard; a shard keeps it unless it has a newer one.
+pub async fn install_view(
+    shard: &std::rc::Rc<crate::shard::Shard>,
+    view: std::sync::Arc<SlotView>,
+) {
+    shard
+        .on_all_shards(move |s: &crate::shard::Shard| {
+            let mut core = s.core.borrow_mut();
+            if core.slot_view.as_ref().is_none_or(|v| v.version < view.version) {
+                core.slot_view = Some(view.clone());
+            }
+        })
+        .await;
 }
 
 /// The lock beside nodes.conf, held for the life of the process.
@@ -143,6 +166,8 @@ pub struct SlotView {
     addrs: Vec<String>,
     /// The cluster is up (CLUSTER INFO cluster_state:ok).
     pub ok: bool,
+    /// Views are handed out in increasing versions; a shard keeps the newest.
+    pub version: u64,
 }
 
 /// Where a command for a slot goes.
@@ -173,9 +198,7 @@ mod tests {
     use engine::cluster::state::Node;
 
     fn cfg(dir: &Path) -> Config {
-        let mut c = Config::default();
-        c.dir = dir.to_path_buf();
-        c.port = 7000;
+        let mut c = Config { dir: dir.to_path_buf(), port: 7000, ..Default::default() };
         c.cluster.enabled = true;
         c
     }
@@ -208,6 +231,7 @@ mod tests {
             node.my_id().to_string()
         };
         let again = ClusterNode::open(&cfg).unwrap();
+        assert_eq!(again.view_version, 0);
         assert_eq!(again.my_id(), id);
         assert_eq!(again.state.myself().slot_count(), 10);
         assert_eq!(again.state.myself().cport, 17000);

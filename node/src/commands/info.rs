@@ -237,7 +237,9 @@ fn write_section(
                 let _ = write!(t, "errorstat_{code}:count={n}\r\n");
             }
         }
-        "cluster" => t.push_str("# Cluster\r\ncluster_enabled:0\r\n"),
+        "cluster" => {
+            let _ = write!(t, "# Cluster\r\ncluster_enabled:{}\r\n", cfg.cluster.enabled as u8);
+        }
         "keyspace" => {
             t.push_str("# Keyspace\r\n");
             let dbs = infos.first().map_or(0, |i| i.dbs.len());

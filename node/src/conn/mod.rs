@@ -273,7 +273,7 @@ impl Conn {
             self.reply_error_bytes(&unknown_command_error(args));
             return;
         };
-        if !spec.subcommands.is_empty() && spec.arity_ok(args.len()) {
+        if !spec.subcommands.is_empty() && spec.arity_ok(args.len()) && args.len() > 1 {
             match table::lookup_sub(spec, args.get(1)) {
                 Some(sub) => spec = sub,
                 None => {
@@ -305,6 +305,11 @@ impl Conn {
             c.last_cmd = spec.name;
             (c.db, c.proto)
         };
+        if let Some(err) = self.cluster_redirect(spec, args) {
+            self.shard.core.borrow_mut().stats.count_rejected(spec.name);
+            self.reply_error(&err);
+            return;
+        }
         self.wait_for_pause(spec).await;
         // CLIENT REPLY decides its own reply: ON answers even when replies were OFF.
         let skip = if spec.name == "client|reply" {
@@ -419,6 +424,14 @@ impl Conn {
                 self.batch.push_remote(src, skip);
             }
         }
+    }
+
+    /// In cluster mode, the error a command gets instead of running here
+    /// (MOVED, CROSSSLOT, CLUSTERDOWN).
+    fn cluster_redirect(&self, spec: &CommandSpec, args: &Args<'_>) -> Option<String> {
+        let core = self.shard.core.borrow();
+        let view = core.slot_view.as_ref()?;
+        crate::cluster::redirect::check(view, spec, args, core.cfg.cluster.allow_reads_when_down)
     }
 
     /// Holds the command while a CLIENT PAUSE covers it (CLIENT UNPAUSE itself and

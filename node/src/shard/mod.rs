@@ -84,6 +84,8 @@ pub struct Core {
     pub clock: Clock,
     /// Clients blocked on keys of this shard.
     pub waiters: Waiters,
+    /// Cluster mode: who serves each slot (None: not a cluster node).
+    pub slot_view: Option<Arc<crate::cluster::SlotView>>,
 }
 
 /// The shard's clock for command execution: one cheap tick read per command
@@ -211,6 +213,7 @@ impl Core {
             pause: None,
             clock: Clock::new(Duration::from_millis(5)),
             waiters: Waiters::default(),
+            slot_view: None,
         }
     }
 
@@ -283,7 +286,7 @@ impl Core {
 pub fn engine_config(cfg: &Config) -> EngineConfig {
     EngineConfig {
         proto_max_bulk_len_bytes: cfg.proto_max_bulk_len_bytes,
-        cluster_enabled: false,
+        cluster_enabled: cfg.cluster.enabled,
         hash_max_listpack_entries: cfg.hash_max_listpack_entries,
         hash_max_listpack_value_bytes: cfg.hash_max_listpack_value_bytes,
         list_max_listpack_size: cfg.list_max_listpack_size,
@@ -303,6 +306,8 @@ pub struct Shard {
     pub shared: Arc<Shared>,
     /// What waits to be sent to each peer, gathered until the flush task runs.
     pub outbox: RefCell<Vec<Outgoing>>,
+    /// Cluster mode, shard 0 only: the cluster state.
+    pub cluster: RefCell<Option<crate::cluster::ClusterNode>>,
 }
 
 /// Batches and replies for one peer, sent together as at most two messages by
