@@ -61,6 +61,8 @@ pub struct Client {
     pub blocked: Option<Arc<WaitState>>,
     /// The blocked client has a deadline (INFO clients_in_timeout_table).
     pub blocked_timeout: bool,
+    /// ASKING was sent: the next command may use a slot being imported.
+    pub asking: bool,
 }
 
 impl Client {

@@ -406,6 +406,7 @@ async fn admit(shard: Rc<Shard>, mut stream: TcpStream) {
         killed: false,
         blocked: None,
         blocked_timeout: false,
+        asking: false,
     }));
     let id = client.borrow().id;
     shard.core.borrow_mut().clients.add(client.clone());

@@ -100,6 +100,18 @@ fn redis_cli_builds_a_slotd_cluster_that_redis_server_joins() {
     let addrs: Vec<String> = nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)).collect();
     let check = cli(&["--cluster", "check", &addrs[1]]);
     assert!(check.contains("[OK] All nodes agree about slots configuration."), "{check}");
+    // Each node has a link to and a link from each other node.
+    let ids: Vec<String> = nodes
+        .iter()
+        .map(|n| cli(&["-p", &n.port.to_string(), "cluster", "myid"]).trim().to_string())
+        .collect();
+    let p0s = nodes[0].port.to_string();
+    await_that("CLUSTER LINKS lists both directions to both peers", || {
+        let links = cli(&["-p", &p0s, "cluster", "links"]);
+        links.matches("\nto\n").count() == 2
+            && links.matches("\nfrom\n").count() == 2
+            && ids[1..].iter().all(|id| links.matches(id.as_str()).count() == 2)
+    });
 
     // Keys everywhere, through redirections.
     let p0 = nodes[0].port.to_string();

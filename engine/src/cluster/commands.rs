@@ -107,10 +107,6 @@ pub fn run(
             Changed::No
         }
         "reset" => reset(c, args, facts, out),
-        "links" => {
-            out.array(0);
-            Changed::No
-        }
         _ => unreachable!("CLUSTER {sub} is not a state command"),
     };
     if changed == Changed::Yes {
@@ -141,7 +137,6 @@ pub fn is_state_command(sub: &str) -> bool {
             | "replicas"
             | "slaves"
             | "reset"
-            | "links"
     )
 }
 

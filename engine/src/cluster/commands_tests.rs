@@ -57,7 +57,6 @@ fn replies_like_redis() {
         ("cluster count-failure-reports MYID", ":0\r\n"),
         ("cluster replicas MYID", "*0\r\n"),
         ("cluster replicas nonode", "-ERR Unknown node nonode\r\n"),
-        ("cluster links", "*0\r\n"),
         ("cluster reset bogus", "-ERR syntax error\r\n"),
         ("cluster reset", "+OK\r\n"),
         ("cluster flushslots", "+OK\r\n"),

@@ -25,6 +25,7 @@ use futures_channel::mpsc;
 use futures_lite::{AsyncReadExt, AsyncWriteExt, StreamExt};
 use glommio::net::{TcpListener, TcpStream};
 
+use super::LinkRecord;
 use crate::conn::batch::fastrand_u64;
 use crate::shard::{unix_ms, Shard};
 
@@ -35,6 +36,37 @@ const TICK: Duration = Duration::from_millis(100);
 #[derive(Default)]
 struct Links {
     out: HashMap<u64, mpsc::UnboundedSender<Vec<u8>>>,
+    /// Ids of the link records kept for CLUSTER LINKS.
+    next_id: u64,
+}
+
+/// Records a link that came up (CLUSTER LINKS); returns its id.
+fn link_up(shard: &Shard, links: &Shared, outbound: bool, node: Option<u64>) -> u64 {
+    let id = {
+        let mut l = links.borrow_mut();
+        l.next_id += 1;
+        l.next_id
+    };
+    if let Some(c) = shard.cluster.borrow_mut().as_mut() {
+        c.links.insert(id, LinkRecord { outbound, node, created_ms: unix_ms() });
+    }
+    id
+}
+
+/// Updates or drops the record of link `id`.
+fn link_record(shard: &Shard, id: u64, node: Option<Option<u64>>) {
+    if let Some(c) = shard.cluster.borrow_mut().as_mut() {
+        match node {
+            Some(n) => {
+                if let Some(r) = c.links.get_mut(&id) {
+                    r.node = n;
+                }
+            }
+            None => {
+                c.links.remove(&id);
+            }
+        }
+    }
 }
 
 type Shared = Rc<RefCell<Links>>;
@@ -150,20 +182,23 @@ fn ips(stream: &TcpStream) -> (String, String) {
 async fn inbound(shard: Rc<Shard>, links: Shared, mut stream: TcpStream) {
     let (peer_ip, local_ip) = ips(&stream);
     let mut link = Link { inbound: true, node: None, peer_ip, local_ip };
+    let id = link_up(&shard, &links, false, None);
     while let Some(frame) = read_frame(&mut stream).await {
-        let Some(out) = process(&shard, &links, &frame, &link) else { return };
+        let Some(out) = process(&shard, &links, &frame, &link) else { break };
         if let Some(h) = out.bind_link {
             link.node = Some(h);
+            link_record(&shard, id, Some(Some(h)));
         }
         if let Some(reply) = out.reply {
             if stream.write_all(&encode(&reply)).await.is_err() {
-                return;
+                break;
             }
         }
         if out.close_link {
-            return;
+            break;
         }
     }
+    link_record(&shard, id, None);
 }
 
 /// A link to node `h`: connect, send the first message, then write what is
@@ -185,14 +220,19 @@ async fn outbound(
     };
     let (peer_ip, local_ip) = ips(&stream);
     let link = Link { inbound: false, node: Some(h), peer_ip, local_ip };
+    let id = link_up(&shard, &links, true, Some(h));
     let first = {
         let s = settings(&shard);
         let mut cluster = shard.cluster.borrow_mut();
         cluster.as_mut().and_then(|c| c.state.first_message(h, &s, unix_ms(), fastrand_u64))
     };
-    let Some(first) = first else { return link_closed(&shard, &links, h) };
     let (mut reader, mut writer) = futures_lite::io::split(stream);
-    if writer.write_all(&encode(&first)).await.is_err() {
+    let sent = match first {
+        Some(first) => writer.write_all(&encode(&first)).await.is_ok(),
+        None => false,
+    };
+    if !sent {
+        link_record(&shard, id, None);
         return link_closed(&shard, &links, h);
     }
     let read_side = {
@@ -214,6 +254,7 @@ async fn outbound(
         }
     }
     drop(read_side);
+    link_record(&shard, id, None);
     link_closed(&shard, &links, h);
 }
 

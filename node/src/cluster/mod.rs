@@ -35,6 +35,46 @@ pub struct ClusterNode {
     _lock: File,
     /// Version of the last view handed out.
     view_version: u64,
+    /// The bus links up now (CLUSTER LINKS), by link id.
+    pub links: std::collections::BTreeMap<u64, LinkRecord>,
+}
+
+/// One bus link as CLUSTER LINKS shows it.
+#[derive(Clone, Debug)]
+pub struct LinkRecord {
+    /// Opened by us ("to") or by the peer ("from").
+    pub outbound: bool,
+    /// The node it belongs to (None: an inbound link not yet bound).
+    pub node: Option<u64>,
+    /// Unix ms it was made.
+    pub created_ms: u64,
+}
+
+impl ClusterNode {
+    /// CLUSTER LINKS: one map per link bound to a node.
+    pub fn reply_links(&self, out: &mut engine::resp::Reply<'_>) {
+        let bound: Vec<(&LinkRecord, &engine::cluster::state::Node)> = self
+            .links
+            .values()
+            .filter_map(|l| l.node.and_then(|h| self.state.by_handle(h)).map(|n| (l, n)))
+            .collect();
+        out.array(bound.len());
+        for (l, n) in bound {
+            out.map(6);
+            out.bulk(b"direction");
+            out.bulk(if l.outbound { b"to" } else { b"from" });
+            out.bulk(b"node");
+            out.bulk(&n.id);
+            out.bulk(b"create-time");
+            out.int(l.created_ms as i64);
+            out.bulk(b"events");
+            out.bulk(b"r");
+            out.bulk(b"send-buffer-allocated");
+            out.int(0);
+            out.bulk(b"send-buffer-used");
+            out.int(0);
+        }
+    }
 }
 
 impl ClusterNode {
@@ -68,7 +108,8 @@ impl ClusterNode {
         }
         me.hostname = cfg.cluster.announce_hostname.clone();
         state.update_health(cfg.cluster.require_full_coverage);
-        let node = ClusterNode { state, file, _lock: lock, view_version: 0 };
+        let node =
+            ClusterNode { state, file, _lock: lock, view_version: 0, links: Default::default() };
         node.save().map_err(|e| format!("cannot write {}: {e}", node.file.display()))?;
         if fresh {
             tracing::info!("No cluster configuration found, I'm {}", node.my_id());
@@ -99,18 +140,37 @@ impl ClusterNode {
     /// What the shards route by; each call gives a newer version.
     pub fn view(&mut self) -> SlotView {
         self.view_version += 1;
-        let mut addrs = Vec::new();
+        let mut addrs: Vec<String> = Vec::new();
+        let mut addr_of = |ip: &str, port: u16| -> u16 {
+            let a = format!("{ip}:{port}");
+            let i = addrs.iter().position(|x| *x == a).unwrap_or_else(|| {
+                addrs.push(a);
+                addrs.len() - 1
+            });
+            i as u16 + FIRST_PEER
+        };
         let mut owner = vec![UNASSIGNED; SLOT_COUNT].into_boxed_slice();
+        let me = self.state.myself().id;
         for (first, last, node) in self.state.slot_ranges() {
-            let o = if node.id == self.state.myself().id {
-                MINE
-            } else {
-                addrs.push(format!("{}:{}", node.ip, node.port));
-                (addrs.len() - 1 + FIRST_PEER as usize) as u16
-            };
+            let o = if node.id == me { MINE } else { addr_of(&node.ip, node.port) };
             owner[first as usize..=last as usize].fill(o);
         }
-        SlotView { owner, addrs, ok: self.state.health == Health::Ok, version: self.view_version }
+        let mut migrating = vec![UNASSIGNED; SLOT_COUNT].into_boxed_slice();
+        let mut importing = vec![false; SLOT_COUNT].into_boxed_slice();
+        for slot in 0..SLOT_COUNT {
+            if let Some(n) = self.state.migrating_to(slot as Slot) {
+                migrating[slot] = addr_of(&n.ip, n.port);
+            }
+            importing[slot] = self.state.importing_from(slot as Slot).is_some();
+        }
+        SlotView {
+            owner,
+            migrating,
+            importing,
+            addrs,
+            ok: self.state.health == Health::Ok,
+            version: self.view_version,
+        }
     }
 }
 
@@ -162,7 +222,12 @@ const FIRST_PEER: u16 = 2;
 pub struct SlotView {
     /// Per slot: [`UNASSIGNED`], [`MINE`], or `FIRST_PEER + i` for `addrs[i]`.
     owner: Box<[u16]>,
-    /// "ip:port" of the other nodes serving slots.
+    /// Per slot: where it is being migrated to (`FIRST_PEER + i`), or
+    /// [`UNASSIGNED`] (SETSLOT MIGRATING).
+    migrating: Box<[u16]>,
+    /// Per slot: being imported here (SETSLOT IMPORTING).
+    importing: Box<[bool]>,
+    /// "ip:port" of the other nodes serving or receiving slots.
     addrs: Vec<String>,
     /// The cluster is up (CLUSTER INFO cluster_state:ok).
     pub ok: bool,
@@ -189,6 +254,19 @@ impl SlotView {
             MINE => SlotRoute::Here,
             i => SlotRoute::Moved(&self.addrs[(i - FIRST_PEER) as usize]),
         }
+    }
+
+    /// Where `slot` is being migrated to, if it is (SETSLOT MIGRATING).
+    pub fn migrating_to(&self, slot: Slot) -> Option<&str> {
+        match self.migrating[slot as usize] {
+            UNASSIGNED => None,
+            i => Some(&self.addrs[(i - FIRST_PEER) as usize]),
+        }
+    }
+
+    /// Whether `slot` is being imported here (SETSLOT IMPORTING).
+    pub fn importing(&self, slot: Slot) -> bool {
+        self.importing[slot as usize]
     }
 }
 

@@ -91,7 +91,11 @@ pub fn run_sync(conn: &mut Conn, spec: &'static CommandSpec, args: &Args<'_>) ->
         return Flow::Done;
     }
     match spec.name {
-        "asking" | "readonly" | "readwrite" => out.ok(),
+        "asking" => {
+            conn.client.borrow_mut().asking = true;
+            Reply::new(conn.local_out(), proto).ok()
+        }
+        "readonly" | "readwrite" => out.ok(),
         "cluster|help" => engine::cmd::introspect::help_reply(args.get(0), HELP, &mut out),
         "cluster|keyslot" => out.int(key_slot(args.get(2)) as i64),
         _ => return Flow::NeedsShards,
@@ -112,6 +116,19 @@ pub async fn run_async(
         "meet" => meet(conn, args, proto, out).await,
         "countkeysinslot" => count_keys_in_slot(conn, args, proto, out).await,
         "getkeysinslot" => get_keys_in_slot(conn, args, proto, out).await,
+        "links" => {
+            let reply = conn
+                .shard
+                .on_shard(0, move |s: &Shard| {
+                    let mut out = Vec::new();
+                    if let Some(c) = s.cluster.borrow().as_ref() {
+                        c.reply_links(&mut Reply::new(&mut out, proto));
+                    }
+                    out
+                })
+                .await;
+            out.extend_from_slice(&reply);
+        }
         "saveconfig" => {
             let saved = conn
                 .shard

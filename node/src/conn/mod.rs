@@ -27,8 +27,9 @@ use futures_lite::{AsyncReadExt, AsyncWriteExt};
 use glommio::net::TcpStream;
 
 use crate::clients::{Client, ReplyMode};
+use crate::cluster::redirect::Decision;
 use crate::commands::{self, Flow};
-use crate::shard::Shard;
+use crate::shard::{unix_ms, Shard};
 use batch::{Batch, Src};
 
 /// Most commands handled per read before replies are written.
@@ -305,10 +306,17 @@ impl Conn {
             c.last_cmd = spec.name;
             (c.db, c.proto)
         };
-        if let Some(err) = self.cluster_redirect(spec, args) {
-            self.shard.core.borrow_mut().stats.count_rejected(spec.name);
-            self.reply_error(&err);
-            return;
+        match self.cluster_decision(spec, args) {
+            Decision::Run => {}
+            Decision::Refuse(err) => {
+                self.shard.core.borrow_mut().stats.count_rejected(spec.name);
+                self.reply_error(&err);
+                return;
+            }
+            Decision::Verify(v) => {
+                let skip = self.take_skip();
+                return self.run_verified(spec, args, proto, skip, v).await;
+            }
         }
         self.wait_for_pause(spec).await;
         // CLIENT REPLY decides its own reply: ON answers even when replies were OFF.
@@ -426,12 +434,51 @@ impl Conn {
         }
     }
 
-    /// In cluster mode, the error a command gets instead of running here
-    /// (MOVED, CROSSSLOT, CLUSTERDOWN).
-    fn cluster_redirect(&self, spec: &CommandSpec, args: &Args<'_>) -> Option<String> {
+    /// In cluster mode, where the command goes (MOVED, CROSSSLOT, CLUSTERDOWN,
+    /// or a key check on a migrating or importing slot). The client's ASKING
+    /// flag lasts for this one command (ASKING itself aside).
+    fn cluster_decision(&self, spec: &CommandSpec, args: &Args<'_>) -> Decision {
         let core = self.shard.core.borrow();
-        let view = core.slot_view.as_ref()?;
-        crate::cluster::redirect::check(view, spec, args, core.cfg.cluster.allow_reads_when_down)
+        let Some(view) = core.slot_view.as_ref() else { return Decision::Run };
+        let asking = {
+            let mut c = self.client.borrow_mut();
+            spec.name != "asking" && std::mem::take(&mut c.asking)
+        };
+        let reads = core.cfg.cluster.allow_reads_when_down;
+        crate::cluster::redirect::check(view, spec, args, reads, asking)
+    }
+
+    /// Runs a command on a migrating or importing slot: on the slot's shard,
+    /// checking which of its keys exist right before it runs (ASK, TRYAGAIN).
+    async fn run_verified(
+        &mut self,
+        spec: &'static CommandSpec,
+        args: &Args<'_>,
+        proto: Protocol,
+        skip: bool,
+        v: crate::cluster::redirect::Verify,
+    ) {
+        self.batch.finish(&self.shard, &mut self.wbuf).await;
+        let owner = self.shard.core.borrow().shard_of(v.slot);
+        let cmd = args.to_owned_cmd();
+        let reply = self
+            .shard
+            .on_shard(owner, move |s: &Shard| {
+                let mut core = s.core.borrow_mut();
+                let args = cmd.args();
+                let positions: Vec<usize> = spec.key_positions(&args).collect();
+                let now_ms = unix_ms();
+                let mut out = Vec::new();
+                match v.decide(core.ks.db(0), &args, &positions, now_ms) {
+                    Some(err) => Reply::new(&mut out, proto).error(&err),
+                    None => core.exec(spec, 0, proto, &args, &mut out),
+                }
+                out
+            })
+            .await;
+        if !skip {
+            self.wbuf.extend_from_slice(&reply);
+        }
     }
 
     /// Holds the command while a CLIENT PAUSE covers it (CLIENT UNPAUSE itself and
