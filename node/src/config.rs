@@ -61,6 +61,8 @@ pub struct Config {
     pub hz: u32,
     /// File the PID is written to; empty: none.
     pub pidfile: String,
+    /// `save` points (kept and shown; snapshots come with persistence).
+    pub save: String,
     /// `list-max-listpack-size` (alias `list-max-ziplist-size`).
     pub list_max_listpack_size: i64,
     /// `list-compress-depth` (accepted; nodes are not compressed).
@@ -98,6 +100,7 @@ impl Default for Config {
             client_query_buffer_limit_bytes: 1024 * 1024 * 1024,
             hz: 10,
             pidfile: String::new(),
+            save: String::new(),
             list_max_listpack_size: -2,
             list_compress_depth: 0,
             zset_max_listpack_entries: 128,
@@ -432,6 +435,24 @@ pub const OPTIONS: &[OptionDef] = &[
             Ok(())
         },
         mutable: false,
+    },
+    OptionDef {
+        name: "save",
+        get: |c| c.save.clone(),
+        set: |c, w| {
+            c.save = w.join(" ");
+            Ok(())
+        },
+        mutable: true,
+    },
+    OptionDef {
+        name: "appendonly",
+        get: |_| yes_no(false),
+        set: |_, w| match parse_bool(w)? {
+            false => Ok(()),
+            true => Err("appendonly yes is not supported yet (persistence comes later)".into()),
+        },
+        mutable: true,
     },
     OptionDef {
         name: "list-max-listpack-size",
