@@ -10,10 +10,17 @@ pub struct EngineConfig {
     pub proto_max_bulk_len_bytes: u64,
     /// `cluster-enabled`: MOVE, SWAPDB and COPY ... DB refuse to run.
     pub cluster_enabled: bool,
+    /// `set-max-intset-entries`: the most members an all-integer set keeps in
+    /// the `intset` encoding.
+    pub set_max_intset_entries: usize,
 }
 
 impl Default for EngineConfig {
     fn default() -> Self {
-        EngineConfig { proto_max_bulk_len_bytes: 512 * 1024 * 1024, cluster_enabled: false }
+        EngineConfig {
+            proto_max_bulk_len_bytes: 512 * 1024 * 1024,
+            cluster_enabled: false,
+            set_max_intset_entries: 512,
+        }
     }
 }

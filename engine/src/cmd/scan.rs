@@ -26,6 +26,7 @@
 use crate::command::{flags::*, Args, CommandSpec, Ctx, KeyRange};
 use crate::glob::Glob;
 use crate::keyspace::{SlotTable, ValueType};
+use crate::resp::Reply;
 use crate::slot::{Slot, SLOT_COUNT};
 
 /// Specs of SCAN.
@@ -121,49 +122,63 @@ pub fn scan_cursor_slot(cursor: u64) -> Option<Slot> {
     Cursor::decode(cursor).map(|c| c.slot)
 }
 
-/// SCAN's options.
-struct ScanOptions<'a> {
-    count: usize,
-    pattern: Option<Glob<'a>>,
+/// The options of SCAN and of the collection scans (SSCAN, HSCAN, ZSCAN).
+pub(crate) struct ScanOptions<'a> {
+    /// COUNT: how much work one call does (10 unless given).
+    pub count: usize,
+    /// MATCH: only what matches is returned; `None` for no pattern or `*`.
+    pub pattern: Option<Glob<'a>>,
     /// `TYPE` filter; `Some(None)` for a name that is no type (matches nothing).
-    value_type: Option<Option<ValueType>>,
+    pub value_type: Option<Option<ValueType>>,
 }
 
 impl<'a> ScanOptions<'a> {
-    /// Parses the options after the cursor, replying the error when invalid.
-    fn parse(ctx: &mut Ctx<'_>, args: &Args<'a>) -> Option<ScanOptions<'a>> {
+    /// Parses the options from argument `first` on, replying the error when
+    /// invalid. TYPE is an option only where `with_type` (SCAN), as in Redis's
+    /// `scanGenericCommand`.
+    pub(crate) fn parse(
+        out: &mut Reply<'_>,
+        args: &Args<'a>,
+        first: usize,
+        with_type: bool,
+    ) -> Option<ScanOptions<'a>> {
         let mut o = ScanOptions { count: 10, pattern: None, value_type: None };
-        let mut i = 2;
+        let mut i = first;
         while i < args.len() {
             if i + 1 >= args.len() {
-                ctx.out.syntax_error();
+                out.syntax_error();
                 return None;
             }
             let value = args.get(i + 1);
             if args.is(i, "count") {
                 let Some(n) = crate::num::parse_i64_strict(value) else {
-                    ctx.out.not_integer();
+                    out.not_integer();
                     return None;
                 };
                 if n < 1 {
-                    ctx.out.syntax_error();
+                    out.syntax_error();
                     return None;
                 }
                 o.count = usize::try_from(n).unwrap_or(usize::MAX);
             } else if args.is(i, "match") {
                 // `*` matches every key, the empty one included.
                 o.pattern = (value != b"*").then(|| Glob::new(value, false));
-            } else if args.is(i, "type") {
+            } else if with_type && args.is(i, "type") {
                 // Redis compares with strcasecmp: the name ends at a NUL byte.
                 let name = value.split(|&b| b == 0).next().unwrap_or_default();
                 o.value_type = Some(ValueType::from_name(name));
             } else {
-                ctx.out.syntax_error();
+                out.syntax_error();
                 return None;
             }
             i += 2;
         }
         Some(o)
+    }
+
+    /// True when `item` passes the MATCH pattern.
+    pub(crate) fn matches(&self, item: &[u8]) -> bool {
+        self.pattern.as_ref().is_none_or(|g| g.matches(item))
     }
 }
 
@@ -172,7 +187,7 @@ fn scan(ctx: &mut Ctx<'_>, args: &Args<'_>) {
         ctx.out.error("ERR invalid cursor");
         return;
     };
-    let Some(opts) = ScanOptions::parse(ctx, args) else {
+    let Some(opts) = ScanOptions::parse(&mut ctx.out, args, 2, true) else {
         return;
     };
     let now = ctx.now_ms;
@@ -204,7 +219,7 @@ fn scan(ctx: &mut Ctx<'_>, args: &Args<'_>) {
                     if e.is_expired(now) {
                         expired.push(key.to_vec());
                     } else if opts.value_type.is_none_or(|t| t == Some(e.value.value_type()))
-                        && opts.pattern.is_none_or(|g| g.matches(key))
+                        && opts.matches(key)
                     {
                         found.push(key.to_vec());
                     }

@@ -13,11 +13,15 @@
 //! - a key that is expired at `now_ms` is never returned by a lookup: lookups
 //!   delete it first (lazy expiry) and count it in `expired_keys`.
 
+pub mod intset;
+pub mod set;
 pub mod slot_table;
 pub mod small_bytes;
+pub mod thin_bytes;
 pub mod value;
 
 use crate::slot::{key_slot, Slot, SLOT_COUNT};
+pub use set::{Member, Set};
 pub use slot_table::{Entry, SlotTable};
 pub use small_bytes::SmallBytes;
 pub use value::{Value, ValueType};

@@ -4,8 +4,9 @@
 //! memory behaviour track Redis: integers that fit an i64 are stored as one
 //! (`int`), short strings are immutable and inline (`embstr` up to 44 bytes), and
 //! strings that were appended to or ranged into are growable buffers (`raw`).
-//! The collection types arrive with their own command families.
+//! The collection types arrive with their own command families; each is boxed.
 
+use super::set::Set;
 use super::small_bytes::SmallBytes;
 
 /// Longest string Redis reports as `embstr`.
@@ -24,6 +25,8 @@ pub enum Value {
     /// A string modified in place by APPEND or SETRANGE (`raw`). Boxed so that
     /// `Value` stays 24 bytes (see the size test): every large variant is boxed.
     Raw(Box<Vec<u8>>),
+    /// A set (`intset` or `hashtable`).
+    Set(Box<Set>),
 }
 
 /// The type of a value, as `TYPE` reports it.
@@ -71,6 +74,28 @@ pub enum StrRef<'a> {
     Int { buf: [u8; 20], len: u8 },
 }
 
+impl StrRef<'static> {
+    /// The decimal text of `n`, rendered on the stack.
+    pub fn int(n: i64) -> Self {
+        let mut buf = [0u8; 20];
+        let mut at = 20;
+        let mut rest = n.unsigned_abs();
+        loop {
+            at -= 1;
+            buf[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        if n < 0 {
+            at -= 1;
+            buf[at] = b'-';
+        }
+        StrRef::Int { buf, len: (20 - at) as u8 }
+    }
+}
+
 impl StrRef<'_> {
     /// The bytes of the string.
     pub fn as_bytes(&self) -> &[u8] {
@@ -97,6 +122,7 @@ impl Value {
     pub fn value_type(&self) -> ValueType {
         match self {
             Value::Int(_) | Value::Str(_) | Value::Raw(_) => ValueType::String,
+            Value::Set(_) => ValueType::Set,
         }
     }
 
@@ -106,21 +132,17 @@ impl Value {
             Value::Int(_) => "int",
             Value::Str(s) if s.len() <= EMBSTR_MAX_BYTES => "embstr",
             Value::Str(_) | Value::Raw(_) => "raw",
+            Value::Set(s) => s.encoding_name(),
         }
     }
 
     /// The string's bytes if this is a string value.
     pub fn as_str(&self) -> Option<StrRef<'_>> {
         match self {
-            Value::Int(n) => {
-                let mut buf = [0u8; 20];
-                let mut tmp = Vec::with_capacity(20);
-                crate::resp::reply::push_i64(&mut tmp, *n);
-                buf[20 - tmp.len()..].copy_from_slice(&tmp);
-                Some(StrRef::Int { buf, len: tmp.len() as u8 })
-            }
+            Value::Int(n) => Some(StrRef::int(*n)),
             Value::Str(s) => Some(StrRef::Bytes(s.as_bytes())),
             Value::Raw(v) => Some(StrRef::Bytes(v)),
+            Value::Set(_) => None,
         }
     }
 
@@ -130,6 +152,7 @@ impl Value {
             Value::Int(_) => 0,
             Value::Str(s) => s.heap_size_bytes(),
             Value::Raw(v) => v.capacity(),
+            Value::Set(s) => std::mem::size_of::<Set>() + s.heap_size_bytes(),
         }
     }
 }
@@ -154,5 +177,8 @@ mod tests {
         assert_eq!(Value::from_bytes(&[b'a'; 44]).encoding_name(), "embstr");
         assert_eq!(Value::from_bytes(&[b'a'; 45]).encoding_name(), "raw");
         assert_eq!(Value::from_bytes(b"-17").as_str().unwrap().as_bytes(), b"-17");
+        for n in [0, 7, -1, 10, i64::MAX, i64::MIN] {
+            assert_eq!(StrRef::int(n).as_bytes(), n.to_string().as_bytes());
+        }
     }
 }

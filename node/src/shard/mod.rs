@@ -195,7 +195,11 @@ impl Core {
 
 /// The engine's part of the configuration.
 pub fn engine_config(cfg: &Config) -> EngineConfig {
-    EngineConfig { proto_max_bulk_len_bytes: cfg.proto_max_bulk_len_bytes, cluster_enabled: false }
+    EngineConfig {
+        proto_max_bulk_len_bytes: cfg.proto_max_bulk_len_bytes,
+        cluster_enabled: false,
+        set_max_intset_entries: usize::try_from(cfg.set_max_intset_entries).unwrap_or(usize::MAX),
+    }
 }
 
 /// One shard as its tasks see it.
