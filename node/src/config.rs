@@ -59,6 +59,8 @@ pub struct Config {
     pub client_query_buffer_limit_bytes: u64,
     /// Background task frequency (active expiry), per second.
     pub hz: u32,
+    /// Largest set kept in the intset encoding (`set-max-intset-entries`).
+    pub set_max_intset_entries: usize,
     /// File the PID is written to; empty: none.
     pub pidfile: String,
     /// `save` points (kept and shown; snapshots come with persistence).
@@ -99,6 +101,7 @@ impl Default for Config {
             hash_max_listpack_value_bytes: 64,
             client_query_buffer_limit_bytes: 1024 * 1024 * 1024,
             hz: 10,
+            set_max_intset_entries: 512,
             pidfile: String::new(),
             save: String::new(),
             list_max_listpack_size: -2,
@@ -423,6 +426,15 @@ pub const OPTIONS: &[OptionDef] = &[
         get: |c| c.hz.to_string(),
         set: |c, w| {
             c.hz = parse_int(w, 1u32, 500)?;
+            Ok(())
+        },
+        mutable: true,
+    },
+    OptionDef {
+        name: "set-max-intset-entries",
+        get: |c| c.set_max_intset_entries.to_string(),
+        set: |c, w| {
+            c.set_max_intset_entries = parse_int(w, 0i64, i64::MAX)? as usize;
             Ok(())
         },
         mutable: true,
