@@ -73,6 +73,8 @@ pub struct Config {
     pub zset_max_listpack_entries: usize,
     /// Longest member of a listpack-encoded sorted set, bytes.
     pub zset_max_listpack_value_bytes: usize,
+    /// Longest sparse HyperLogLog, bytes (`hll-sparse-max-bytes`).
+    pub hll_sparse_max_bytes: usize,
     /// The config file this configuration was loaded from (CONFIG REWRITE target).
     pub config_file: Option<PathBuf>,
     /// The `cluster-*` options.
@@ -108,6 +110,7 @@ impl Default for Config {
             list_compress_depth: 0,
             zset_max_listpack_entries: 128,
             zset_max_listpack_value_bytes: 64,
+            hll_sparse_max_bytes: 3000,
             config_file: None,
             cluster: Default::default(),
         }
@@ -476,6 +479,15 @@ pub const OPTIONS: &[OptionDef] = &[
         name: "list-max-ziplist-size",
         get: |c| c.list_max_listpack_size.to_string(),
         set: set_list_max_listpack_size,
+        mutable: true,
+    },
+    OptionDef {
+        name: "hll-sparse-max-bytes",
+        get: |c| c.hll_sparse_max_bytes.to_string(),
+        set: |c, w| {
+            c.hll_sparse_max_bytes = parse_mem_words(w, 0)?.min(i64::MAX as u64) as usize;
+            Ok(())
+        },
         mutable: true,
     },
     OptionDef {

@@ -12,6 +12,9 @@ mod hash_incr;
 mod hash_scan;
 #[cfg(test)]
 mod hash_tests;
+pub mod hll;
+#[cfg(test)]
+mod hll_tests;
 pub mod introspect;
 pub mod keys;
 pub mod keys_all;
@@ -62,5 +65,6 @@ pub const FAMILIES: &[&[CommandSpec]] = &[
     cluster::COMMANDS,
     server::COMMANDS,
     zset::COMMANDS,
+    hll::COMMANDS,
     bitmap::COMMANDS,
 ];
