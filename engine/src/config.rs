@@ -10,6 +10,9 @@ pub struct EngineConfig {
     pub proto_max_bulk_len_bytes: u64,
     /// `cluster-enabled`: MOVE, SWAPDB and COPY ... DB refuse to run.
     pub cluster_enabled: bool,
+    /// `set-max-intset-entries`: the most members an all-integer set keeps in
+    /// the `intset` encoding.
+    pub set_max_intset_entries: usize,
     /// `hash-max-listpack-entries`: most fields of a listpack-encoded hash.
     pub hash_max_listpack_entries: usize,
     /// `hash-max-listpack-value`: longest field or value of a listpack-encoded
@@ -44,6 +47,7 @@ impl Default for EngineConfig {
         EngineConfig {
             proto_max_bulk_len_bytes: 512 * 1024 * 1024,
             cluster_enabled: false,
+            set_max_intset_entries: 512,
             // Redis 7.0's defaults (512 fields, 64 bytes).
             hash_max_listpack_entries: 512,
             hash_max_listpack_value_bytes: 64,

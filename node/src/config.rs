@@ -59,8 +59,12 @@ pub struct Config {
     pub client_query_buffer_limit_bytes: u64,
     /// Background task frequency (active expiry), per second.
     pub hz: u32,
+    /// Largest set kept in the intset encoding (`set-max-intset-entries`).
+    pub set_max_intset_entries: usize,
     /// File the PID is written to; empty: none.
     pub pidfile: String,
+    /// `save` points (kept and shown; snapshots come with persistence).
+    pub save: String,
     /// `list-max-listpack-size` (alias `list-max-ziplist-size`).
     pub list_max_listpack_size: i64,
     /// `list-compress-depth` (accepted; nodes are not compressed).
@@ -99,7 +103,9 @@ impl Default for Config {
             hash_max_listpack_value_bytes: 64,
             client_query_buffer_limit_bytes: 1024 * 1024 * 1024,
             hz: 10,
+            set_max_intset_entries: 512,
             pidfile: String::new(),
+            save: String::new(),
             list_max_listpack_size: -2,
             list_compress_depth: 0,
             zset_max_listpack_entries: 128,
@@ -428,6 +434,15 @@ pub const OPTIONS: &[OptionDef] = &[
         mutable: true,
     },
     OptionDef {
+        name: "set-max-intset-entries",
+        get: |c| c.set_max_intset_entries.to_string(),
+        set: |c, w| {
+            c.set_max_intset_entries = parse_int(w, 0i64, i64::MAX)? as usize;
+            Ok(())
+        },
+        mutable: true,
+    },
+    OptionDef {
         name: "pidfile",
         get: |c| c.pidfile.clone(),
         set: |c, w| {
@@ -435,6 +450,24 @@ pub const OPTIONS: &[OptionDef] = &[
             Ok(())
         },
         mutable: false,
+    },
+    OptionDef {
+        name: "save",
+        get: |c| c.save.clone(),
+        set: |c, w| {
+            c.save = w.join(" ");
+            Ok(())
+        },
+        mutable: true,
+    },
+    OptionDef {
+        name: "appendonly",
+        get: |_| yes_no(false),
+        set: |_, w| match parse_bool(w)? {
+            false => Ok(()),
+            true => Err("appendonly yes is not supported yet (persistence comes later)".into()),
+        },
+        mutable: true,
     },
     OptionDef {
         name: "list-max-listpack-size",

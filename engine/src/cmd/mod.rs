@@ -28,6 +28,10 @@ mod lookup;
 pub mod object;
 pub mod scan;
 pub mod server;
+pub mod set;
+mod set_ops;
+#[cfg(test)]
+mod set_tests;
 pub mod string;
 mod string_incr;
 mod string_range;
@@ -49,6 +53,7 @@ use crate::command::CommandSpec;
 /// Every family's specs; the command table indexes them.
 pub const FAMILIES: &[&[CommandSpec]] = &[
     string::COMMANDS,
+    set::COMMANDS,
     hash::COMMANDS,
     list::COMMANDS,
     keys::COMMANDS,

@@ -176,6 +176,11 @@ impl<'a> ScanOptions<'a> {
         }
         Some(o)
     }
+
+    /// True when `item` passes the MATCH pattern.
+    pub(crate) fn matches(&self, item: &[u8]) -> bool {
+        self.pattern.as_ref().is_none_or(|g| g.matches(item))
+    }
 }
 
 fn scan(ctx: &mut Ctx<'_>, args: &Args<'_>) {
@@ -215,7 +220,7 @@ fn scan(ctx: &mut Ctx<'_>, args: &Args<'_>) {
                     if e.is_expired(now) {
                         expired.push(key.to_vec());
                     } else if opts.value_type.is_none_or(|t| t == Some(e.value.value_type()))
-                        && opts.pattern.is_none_or(|g| g.matches(key))
+                        && opts.matches(key)
                     {
                         found.push(key.to_vec());
                     }

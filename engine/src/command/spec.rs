@@ -235,7 +235,9 @@ impl CommandSpec {
             key_specs: legacy_key_spec(keys, flags),
             tips: &[],
             exec: Exec::Keyspace(f),
-            route: if keys.first > 0 {
+            // A movable-keys command has no legacy range (SINTERCARD ...): its
+            // key specs find the keys.
+            route: if keys.first > 0 || flags & flags::MOVABLEKEYS != 0 {
                 Route::Keys(None)
             } else {
                 Route::AllShards(Combine::AllOk)

@@ -17,14 +17,18 @@
 
 pub mod hash;
 pub mod hll;
+pub mod intset;
 pub mod list;
+pub mod set;
 pub mod slot_table;
 pub mod small_bytes;
+pub mod thin_bytes;
 pub mod value;
 pub mod zset;
 
 use crate::slot::{key_slot, Slot, SLOT_COUNT};
 pub use list::List;
+pub use set::{Member, Set};
 pub use slot_table::{Entry, SlotTable};
 pub use small_bytes::SmallBytes;
 pub use value::{Value, ValueType};

@@ -4,13 +4,14 @@
 //! memory behaviour track Redis: integers that fit an i64 are stored as one
 //! (`int`), short strings are immutable and inline (`embstr` up to 44 bytes), and
 //! strings that were appended to or ranged into are growable buffers (`raw`).
-//! Collections live in their own modules: lists ([`super::list`]) and
-//! sorted sets ([`super::zset`]) are boxed so that a value stays 24 bytes;
+//! Collections live in their own modules: lists ([`super::list`]), sets
+//! ([`super::set`]) and sorted sets ([`super::zset`]) are boxed so that a value stays 24 bytes;
 //! hashes ([`super::hash`], `listpack` or `hashtable`) are 16 bytes and sit
 //! in the value unboxed.
 
 use super::hash::Hash;
 use super::list::List;
+use super::set::Set;
 use super::small_bytes::SmallBytes;
 use super::zset::ZSet;
 
@@ -36,6 +37,8 @@ pub enum Value {
     List(Box<List>),
     /// A sorted set (`listpack` or `skiplist`).
     ZSet(Box<ZSet>),
+    /// A set (`intset` or `hashtable`).
+    Set(Box<Set>),
 }
 
 /// The type of a value, as `TYPE` reports it.
@@ -84,13 +87,24 @@ pub enum StrRef<'a> {
 }
 
 impl StrRef<'_> {
-    /// The decimal text of `n`.
+    /// The decimal text of `n`, rendered on the stack.
     pub fn from_i64(n: i64) -> StrRef<'static> {
         let mut buf = [0u8; 20];
-        let mut tmp = Vec::with_capacity(20);
-        crate::resp::reply::push_i64(&mut tmp, n);
-        buf[20 - tmp.len()..].copy_from_slice(&tmp);
-        StrRef::Int { buf, len: tmp.len() as u8 }
+        let mut at = 20;
+        let mut rest = n.unsigned_abs();
+        loop {
+            at -= 1;
+            buf[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        if n < 0 {
+            at -= 1;
+            buf[at] = b'-';
+        }
+        StrRef::Int { buf, len: (20 - at) as u8 }
     }
 
     /// The bytes of the string.
@@ -135,6 +149,7 @@ impl Value {
             Value::Hash(_) => ValueType::Hash,
             Value::List(_) => ValueType::List,
             Value::ZSet(_) => ValueType::ZSet,
+            Value::Set(_) => ValueType::Set,
         }
     }
 
@@ -147,6 +162,7 @@ impl Value {
             Value::Hash(h) => h.encoding_name(),
             Value::List(_) => "quicklist",
             Value::ZSet(z) => z.encoding_name(),
+            Value::Set(s) => s.encoding_name(),
         }
     }
 
@@ -159,6 +175,7 @@ impl Value {
             Value::Hash(_) => None,
             Value::List(_) => None,
             Value::ZSet(_) => None,
+            Value::Set(_) => None,
         }
     }
 
@@ -182,6 +199,7 @@ impl Value {
             Value::Hash(h) => h.heap_size_bytes(),
             Value::List(l) => std::mem::size_of::<List>() + l.heap_size_bytes(),
             Value::ZSet(z) => std::mem::size_of::<ZSet>() + z.heap_size_bytes(),
+            Value::Set(s) => std::mem::size_of::<Set>() + s.heap_size_bytes(),
         }
     }
 }
@@ -206,5 +224,8 @@ mod tests {
         assert_eq!(Value::from_bytes(&[b'a'; 44]).encoding_name(), "embstr");
         assert_eq!(Value::from_bytes(&[b'a'; 45]).encoding_name(), "raw");
         assert_eq!(Value::from_bytes(b"-17").as_str().unwrap().as_bytes(), b"-17");
+        for n in [0, 7, -1, 10, i64::MAX, i64::MIN] {
+            assert_eq!(StrRef::from_i64(n).as_bytes(), n.to_string().as_bytes());
+        }
     }
 }
