@@ -87,22 +87,22 @@ pub fn empty_code() -> [u8; 2] {
     [0x40 | (l >> 8) as u8, (l & 0xff) as u8]
 }
 
-/// Raises each of `max` to the registers coded in the whole string `s`; a
-/// code that does not cover exactly the 16384 registers is corruption
-/// (Redis's `hllMerge` with the CVE-2025-32023 fix that the reference
-/// redis-server 7.0.15 package carries: any run past the end is refused).
-pub fn merge_into(max: &mut [u8], s: &[u8]) -> Result<(), Corrupt> {
+/// Calls `f(first, value, len)` for each run of `len` registers from
+/// `first` holding `value` coded in the whole string `s` (zero runs too); a
+/// code that does not cover exactly the 16384 registers is corruption. That
+/// is the check of every Redis reader: `hllSparseRegHisto` sums the runs, and
+/// `hllMerge` and `hllSparseToDense` refuse any run past the last register
+/// (the CVE-2025-32023 fix, which the reference redis-server 7.0.15 package
+/// carries).
+fn for_each_run(s: &[u8], mut f: impl FnMut(usize, u8, usize)) -> Result<(), Corrupt> {
     let (mut i, mut p) = (0usize, HDR_BYTES);
     while p < s.len() {
         let op = op_at(s, p);
         if i + op.span() > REGISTERS {
             return Err(Corrupt);
         }
-        if let Op::Val { value, len } = op {
-            for m in &mut max[i..i + len] {
-                *m = (*m).max(value);
-            }
-        }
+        let value = if let Op::Val { value, .. } = op { value } else { 0 };
+        f(i, value, op.span());
         i += op.span();
         p += op.bytes();
     }
@@ -113,22 +113,18 @@ pub fn merge_into(max: &mut [u8], s: &[u8]) -> Result<(), Corrupt> {
     }
 }
 
-/// Counts the registers holding each value; corruption unless the opcodes
-/// cover exactly the 16384 registers (Redis's `hllSparseRegHisto`).
+/// Raises each of `max` to the registers coded in `s`.
+pub fn merge_into(max: &mut [u8], s: &[u8]) -> Result<(), Corrupt> {
+    for_each_run(s, |first, value, len| {
+        for m in &mut max[first..first + len] {
+            *m = (*m).max(value);
+        }
+    })
+}
+
+/// Counts the registers of `s` holding each value.
 pub fn histogram(s: &[u8], hist: &mut [u64; 64]) -> Result<(), Corrupt> {
-    let (mut i, mut p) = (0usize, HDR_BYTES);
-    while p < s.len() {
-        let op = op_at(s, p);
-        let value = if let Op::Val { value, .. } = op { value } else { 0 };
-        hist[value as usize] += op.span() as u64;
-        i += op.span();
-        p += op.bytes();
-    }
-    if i == REGISTERS {
-        Ok(())
-    } else {
-        Err(Corrupt)
-    }
+    for_each_run(s, |_, value, len| hist[value as usize] += len as u64)
 }
 
 /// Converts the sparse HLL `s` to the dense encoding, keeping its header.
