@@ -13,6 +13,30 @@ pub struct EngineConfig {
     /// `set-max-intset-entries`: the most members an all-integer set keeps in
     /// the `intset` encoding.
     pub set_max_intset_entries: usize,
+    /// `hash-max-listpack-entries`: most fields of a listpack-encoded hash.
+    pub hash_max_listpack_entries: usize,
+    /// `hash-max-listpack-value`: longest field or value of a listpack-encoded
+    /// hash, in bytes.
+    pub hash_max_listpack_value_bytes: usize,
+    /// `list-max-listpack-size` (alias `list-max-ziplist-size`): the size of a
+    /// list node, bytes by level when negative (-2: 8 KiB), elements when positive.
+    pub list_max_listpack_size: i64,
+    /// `list-compress-depth`: accepted; list nodes are never compressed.
+    pub list_compress_depth: i64,
+    /// `zset-max-listpack-entries`: most members of a listpack-encoded sorted set.
+    pub zset_max_listpack_entries: usize,
+    /// `zset-max-listpack-value`: longest member of a listpack-encoded sorted set, bytes.
+    pub zset_max_listpack_value_bytes: usize,
+}
+
+impl EngineConfig {
+    /// The sorted set encoding limits.
+    pub fn zset_limits(&self) -> crate::keyspace::zset::ZSetLimits {
+        crate::keyspace::zset::ZSetLimits {
+            max_listpack_entries: self.zset_max_listpack_entries,
+            max_listpack_value_bytes: self.zset_max_listpack_value_bytes,
+        }
+    }
 }
 
 impl Default for EngineConfig {
@@ -21,6 +45,13 @@ impl Default for EngineConfig {
             proto_max_bulk_len_bytes: 512 * 1024 * 1024,
             cluster_enabled: false,
             set_max_intset_entries: 512,
+            // Redis 7.0's defaults (512 fields, 64 bytes).
+            hash_max_listpack_entries: 512,
+            hash_max_listpack_value_bytes: 64,
+            list_max_listpack_size: -2,
+            list_compress_depth: 0,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value_bytes: 64,
         }
     }
 }

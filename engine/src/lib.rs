@@ -10,6 +10,7 @@
 //!
 //! The node crate moves bytes between sockets and shards and calls into this crate.
 
+pub mod cluster;
 pub mod cmd;
 pub mod command;
 pub mod config;

@@ -223,6 +223,34 @@ impl LongDouble {
         LongDouble::round(big.neg, x - y - sticky as u128, e, sticky)
     }
 
+    /// The product with `k`, rounded to nearest even as the FPU computes it;
+    /// None when it overflows to infinity.
+    pub fn checked_mul_u64(self, k: u64) -> Option<LongDouble> {
+        LongDouble::round(self.neg, self.m as u128 * k as u128, self.e as i64, false)
+    }
+
+    /// `(long long) ceill(x)` on x86-64: the smallest integer not below the
+    /// value, or `i64::MIN` (the FPU's "integer indefinite") when that does
+    /// not fit.
+    pub fn ceil_to_i64(self) -> i64 {
+        // |x| split into its integer part and whether a fraction remains.
+        let (int, frac) = if self.e >= 0 {
+            if self.e >= 64 {
+                return i64::MIN;
+            }
+            ((self.m as u128) << self.e, false)
+        } else {
+            let s = self.e.unsigned_abs();
+            if s >= 64 {
+                (0, self.m != 0)
+            } else {
+                ((self.m >> s) as u128, self.m & ((1u64 << s) - 1) != 0)
+            }
+        };
+        let v = if self.neg { -(int as i128) } else { int as i128 + frac as i128 };
+        i64::try_from(v).unwrap_or(i64::MIN)
+    }
+
     /// `printf("%.{decimals}Lf")`: the exact value rounded to nearest even at
     /// `decimals` places, with a leading '-' for negative values (even when they
     /// round to zero).
@@ -331,6 +359,23 @@ mod tests {
         let max = ld("0x1.fffffffffffffffep16383").to_fixed(0);
         assert_eq!(max.len(), 4933);
         assert!(max.starts_with("118973149535723176502126385303097020516906332229462420044"));
+    }
+
+    #[test]
+    fn mul_and_ceil_like_the_fpu() {
+        let ms = |s: &str| ld(s).checked_mul_u64(1000).map(|v| v.ceil_to_i64());
+        assert_eq!(ms("1.5"), Some(1500));
+        assert_eq!(ms("0.0001"), Some(1));
+        assert_eq!(ms("-0.0001"), Some(0));
+        // 0.001 as a long double is just below 0.001: the product rounds below 1.
+        assert_eq!(ms("-0.001"), Some(0));
+        assert_eq!(ms("-0.002"), Some(-1));
+        assert_eq!(ms("-0.0011"), Some(-1));
+        assert_eq!(ms("1e-400"), Some(1));
+        assert_eq!(ms("9223372036854775.806"), Some(9223372036854775806));
+        assert_eq!(ms("9223372036854775.8079"), Some(i64::MIN));
+        assert_eq!(ms("1e16"), Some(i64::MIN));
+        assert_eq!(ms("1e4932"), None);
     }
 
     #[test]

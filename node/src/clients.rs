@@ -6,9 +6,12 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::os::fd::RawFd;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Instant;
 
 use engine::resp::Protocol;
+
+use crate::shard::waiters::WaitState;
 
 /// CLIENT REPLY mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,13 +57,19 @@ pub struct Client {
     pub qbuf_bytes: usize,
     /// Set by CLIENT KILL: the connection closes as soon as it notices.
     pub killed: bool,
+    /// Set while the client is blocked (BLPOP ...): CLIENT UNBLOCK takes it.
+    pub blocked: Option<Arc<WaitState>>,
+    /// The blocked client has a deadline (INFO clients_in_timeout_table).
+    pub blocked_timeout: bool,
+    /// ASKING was sent: the next command may use a slot being imported.
+    pub asking: bool,
 }
 
 impl Client {
     /// The CLIENT LIST / CLIENT INFO line (without the trailing newline).
     pub fn info_line(&self, now: Instant) -> String {
         format!(
-            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags=N db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=0 tot-mem={} events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
             self.id,
             self.addr,
             self.laddr,
@@ -68,6 +77,7 @@ impl Client {
             self.name,
             now.duration_since(self.created).as_secs(),
             now.duration_since(self.last_interaction).as_secs(),
+            if self.blocked.is_some() { "b" } else { "N" },
             self.db,
             self.qbuf_bytes,
             16384usize.saturating_sub(self.qbuf_bytes),

@@ -51,16 +51,30 @@ pub struct Config {
     pub shard_spin_us: u64,
     /// Largest bulk string accepted, bytes.
     pub proto_max_bulk_len_bytes: u64,
+    /// `hash-max-listpack-entries`: most fields of a listpack-encoded hash.
+    pub hash_max_listpack_entries: usize,
+    /// `hash-max-listpack-value`: longest field or value of a listpack hash, bytes.
+    pub hash_max_listpack_value_bytes: usize,
     /// Largest query buffer of one client, bytes.
     pub client_query_buffer_limit_bytes: u64,
     /// Background task frequency (active expiry), per second.
     pub hz: u32,
     /// Largest set kept in the intset encoding (`set-max-intset-entries`).
-    pub set_max_intset_entries: i64,
+    pub set_max_intset_entries: usize,
     /// File the PID is written to; empty: none.
     pub pidfile: String,
+    /// `list-max-listpack-size` (alias `list-max-ziplist-size`).
+    pub list_max_listpack_size: i64,
+    /// `list-compress-depth` (accepted; nodes are not compressed).
+    pub list_compress_depth: i64,
+    /// Most members of a listpack-encoded sorted set.
+    pub zset_max_listpack_entries: usize,
+    /// Longest member of a listpack-encoded sorted set, bytes.
+    pub zset_max_listpack_value_bytes: usize,
     /// The config file this configuration was loaded from (CONFIG REWRITE target).
     pub config_file: Option<PathBuf>,
+    /// The `cluster-*` options.
+    pub cluster: crate::cluster::config::ClusterConfig,
 }
 
 impl Default for Config {
@@ -81,11 +95,18 @@ impl Default for Config {
             shards: 0,
             shard_spin_us: 0,
             proto_max_bulk_len_bytes: 512 * 1024 * 1024,
+            hash_max_listpack_entries: 512,
+            hash_max_listpack_value_bytes: 64,
             client_query_buffer_limit_bytes: 1024 * 1024 * 1024,
             hz: 10,
             set_max_intset_entries: 512,
             pidfile: String::new(),
+            list_max_listpack_size: -2,
+            list_compress_depth: 0,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value_bytes: 64,
             config_file: None,
+            cluster: Default::default(),
         }
     }
 }
@@ -102,14 +123,14 @@ pub struct OptionDef {
     pub mutable: bool,
 }
 
-fn one(words: &[String]) -> Result<&str, String> {
+pub(crate) fn one(words: &[String]) -> Result<&str, String> {
     match words {
         [w] => Ok(w),
         _ => Err("wrong number of arguments".into()),
     }
 }
 
-fn parse_int<T>(words: &[String], min: T, max: T) -> Result<T, String>
+pub(crate) fn parse_int<T>(words: &[String], min: T, max: T) -> Result<T, String>
 where
     T: TryFrom<i64> + Into<i64> + std::fmt::Display + Copy,
 {
@@ -122,7 +143,7 @@ where
     T::try_from(v).map_err(|_| format!("argument must be between {min} and {max} inclusive"))
 }
 
-fn parse_bool(words: &[String]) -> Result<bool, String> {
+pub(crate) fn parse_bool(words: &[String]) -> Result<bool, String> {
     match one(words)?.to_ascii_lowercase().as_str() {
         "yes" => Ok(true),
         "no" => Ok(false),
@@ -156,11 +177,57 @@ fn parse_mem_words(words: &[String], min: u64) -> Result<u64, String> {
     Ok(v)
 }
 
-fn yes_no(b: bool) -> String {
+pub(crate) fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.into()
 }
 
-/// Every option slotd accepts.
+/// `hash-max-listpack-entries`, also known by its old name `hash-max-ziplist-entries`.
+const HASH_MAX_LISTPACK_ENTRIES: OptionDef = OptionDef {
+    name: "hash-max-listpack-entries",
+    get: |c| c.hash_max_listpack_entries.to_string(),
+    set: |c, w| {
+        c.hash_max_listpack_entries = parse_int(w, 0i64, i64::MAX)? as usize;
+        Ok(())
+    },
+    mutable: true,
+};
+
+/// `hash-max-listpack-value` (a memory amount, as in Redis), also known as
+/// `hash-max-ziplist-value`.
+const HASH_MAX_LISTPACK_VALUE: OptionDef = OptionDef {
+    name: "hash-max-listpack-value",
+    get: |c| c.hash_max_listpack_value_bytes.to_string(),
+    set: |c, w| {
+        c.hash_max_listpack_value_bytes = parse_mem_words(w, 0)?.min(i64::MAX as u64) as usize;
+        Ok(())
+    },
+    mutable: true,
+};
+// Sorted set encoding limits; the `ziplist` names are Redis's aliases.
+fn get_zset_entries(c: &Config) -> String {
+    c.zset_max_listpack_entries.to_string()
+}
+
+fn set_zset_entries(c: &mut Config, w: &[String]) -> Result<(), String> {
+    c.zset_max_listpack_entries = parse_int(w, 0i64, i64::MAX)? as usize;
+    Ok(())
+}
+
+fn get_zset_value(c: &Config) -> String {
+    c.zset_max_listpack_value_bytes.to_string()
+}
+
+fn set_zset_value(c: &mut Config, w: &[String]) -> Result<(), String> {
+    c.zset_max_listpack_value_bytes = parse_mem_words(w, 0)? as usize;
+    Ok(())
+}
+
+/// Every option slotd accepts: [`OPTIONS`] and the cluster ones.
+pub fn all_options() -> impl Iterator<Item = &'static OptionDef> {
+    OPTIONS.iter().chain(crate::cluster::config::OPTIONS)
+}
+
+/// The options of the server and the keyspace.
 pub const OPTIONS: &[OptionDef] = &[
     OptionDef {
         name: "port",
@@ -314,6 +381,10 @@ pub const OPTIONS: &[OptionDef] = &[
         },
         mutable: true,
     },
+    HASH_MAX_LISTPACK_ENTRIES,
+    OptionDef { name: "hash-max-ziplist-entries", ..HASH_MAX_LISTPACK_ENTRIES },
+    HASH_MAX_LISTPACK_VALUE,
+    OptionDef { name: "hash-max-ziplist-value", ..HASH_MAX_LISTPACK_VALUE },
     OptionDef {
         name: "client-query-buffer-limit",
         get: |c| c.client_query_buffer_limit_bytes.to_string(),
@@ -321,6 +392,30 @@ pub const OPTIONS: &[OptionDef] = &[
             c.client_query_buffer_limit_bytes = parse_mem_words(w, 1024 * 1024)?;
             Ok(())
         },
+        mutable: true,
+    },
+    OptionDef {
+        name: "zset-max-listpack-entries",
+        get: get_zset_entries,
+        set: set_zset_entries,
+        mutable: true,
+    },
+    OptionDef {
+        name: "zset-max-ziplist-entries",
+        get: get_zset_entries,
+        set: set_zset_entries,
+        mutable: true,
+    },
+    OptionDef {
+        name: "zset-max-listpack-value",
+        get: get_zset_value,
+        set: set_zset_value,
+        mutable: true,
+    },
+    OptionDef {
+        name: "zset-max-ziplist-value",
+        get: get_zset_value,
+        set: set_zset_value,
         mutable: true,
     },
     OptionDef {
@@ -336,7 +431,7 @@ pub const OPTIONS: &[OptionDef] = &[
         name: "set-max-intset-entries",
         get: |c| c.set_max_intset_entries.to_string(),
         set: |c, w| {
-            c.set_max_intset_entries = parse_int(w, 0i64, i64::MAX)?;
+            c.set_max_intset_entries = parse_int(w, 0i64, i64::MAX)? as usize;
             Ok(())
         },
         mutable: true,
@@ -350,11 +445,38 @@ pub const OPTIONS: &[OptionDef] = &[
         },
         mutable: false,
     },
+    OptionDef {
+        name: "list-max-listpack-size",
+        get: |c| c.list_max_listpack_size.to_string(),
+        set: set_list_max_listpack_size,
+        mutable: true,
+    },
+    OptionDef {
+        name: "list-max-ziplist-size",
+        get: |c| c.list_max_listpack_size.to_string(),
+        set: set_list_max_listpack_size,
+        mutable: true,
+    },
+    OptionDef {
+        name: "list-compress-depth",
+        get: |c| c.list_compress_depth.to_string(),
+        set: |c, w| {
+            c.list_compress_depth = parse_int(w, 0, i32::MAX)? as i64;
+            Ok(())
+        },
+        mutable: true,
+    },
 ];
+
+/// Sets `list-max-listpack-size` (either of its names).
+fn set_list_max_listpack_size(c: &mut Config, w: &[String]) -> Result<(), String> {
+    c.list_max_listpack_size = parse_int(w, i32::MIN, i32::MAX)? as i64;
+    Ok(())
+}
 
 /// The option called `name` (any case).
 pub fn option(name: &str) -> Option<&'static OptionDef> {
-    OPTIONS.iter().find(|o| o.name.eq_ignore_ascii_case(name))
+    all_options().find(|o| o.name.eq_ignore_ascii_case(name))
 }
 
 /// Splits a config line into words like Redis (quotes and escapes as in inline
@@ -438,7 +560,7 @@ impl Config {
     /// The configuration as redis.conf text (CONFIG REWRITE).
     pub fn to_text(&self) -> String {
         let mut out = String::from("# Written by slotd CONFIG REWRITE\n");
-        for o in OPTIONS {
+        for o in all_options() {
             let v = (o.get)(self);
             if o.name == "bind" {
                 out.push_str(&format!("bind {v}\n"));

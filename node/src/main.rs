@@ -6,6 +6,7 @@
 
 mod alloc;
 mod clients;
+mod cluster;
 mod commands;
 mod config;
 mod conn;

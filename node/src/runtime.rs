@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd};
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use glommio::channels::channel_mesh::MeshBuilder;
@@ -160,6 +160,15 @@ pub fn run(cfg: Config) -> Result<(), String> {
     install_signal_handlers(shared.clone())?;
     let mesh: MeshBuilder<Msg, _> = MeshBuilder::full(shard_count, MESH_CHANNEL_CAPACITY);
     let slot_shard = initial_slot_shards(shard_count);
+    // Cluster mode: the state goes to whichever shard becomes shard 0 (mesh
+    // ids follow join order); every shard starts from the same view.
+    let (cluster, view) = if cfg.cluster.enabled {
+        let mut node = crate::cluster::ClusterNode::open(&cfg)?;
+        let view = Arc::new(node.view());
+        (Arc::new(Mutex::new(Some(node))), Some(view))
+    } else {
+        (Arc::new(Mutex::new(None)), None)
+    };
     let (ready_tx, ready_rx) = mpsc::channel::<Result<(), String>>();
     let mut handles = Vec::new();
     for (i, &cpu) in shard_cpus.iter().enumerate() {
@@ -171,6 +180,7 @@ pub fn run(cfg: Config) -> Result<(), String> {
             addrs.clone(),
             ready_tx.clone(),
         );
+        let cluster = ShardCluster { node: cluster.clone(), view: view.clone() };
         let builder = LocalExecutorBuilder::new(Placement::Fixed(cpu))
             .name(&format!("shard-{i}"))
             .io_memory(io_memory);
@@ -182,12 +192,11 @@ pub fn run(cfg: Config) -> Result<(), String> {
         } else {
             builder
         };
-        let handle =
-            builder
-                .spawn(move || async move {
-                    shard_main(mesh, cfg, shared, slot_shard, addrs, ready).await
-                })
-                .map_err(|e| explain_executor_error(&e.to_string()))?;
+        let handle = builder
+            .spawn(move || async move {
+                shard_main(mesh, cfg, shared, slot_shard, addrs, cluster, ready).await
+            })
+            .map_err(|e| explain_executor_error(&e.to_string()))?;
         handles.push(handle);
     }
     drop(ready_tx);
@@ -244,12 +253,21 @@ fn install_signal_handlers(shared: Arc<Shared>) -> Result<(), String> {
     Ok(())
 }
 
+/// What a shard gets of cluster mode at start.
+struct ShardCluster {
+    /// The cluster state, taken by shard 0.
+    node: Arc<Mutex<Option<crate::cluster::ClusterNode>>>,
+    /// The slot view all shards start with.
+    view: Option<Arc<crate::cluster::SlotView>>,
+}
+
 async fn shard_main(
     mesh: MeshBuilder<Msg, glommio::channels::channel_mesh::Full>,
     cfg: Config,
     shared: Arc<Shared>,
     slot_shard: Vec<u16>,
     addrs: Vec<(SocketAddr, bool)>,
+    cluster: ShardCluster,
     ready: mpsc::Sender<Result<(), String>>,
 ) {
     let (senders, mut receivers) = match mesh.join().await {
@@ -282,12 +300,24 @@ async fn shard_main(
     }
     let hz = cfg.hz;
     let outbox = RefCell::new((0..shared.shard_count).map(|_| Default::default()).collect());
+    let bus_addrs = bind_addrs(&cfg, cfg.cluster.bus_port(cfg.port));
+    let mut core = Core::new(id, cfg, slot_shard);
+    core.slot_view = cluster.view;
+    let cluster_node =
+        if id == 0 { cluster.node.lock().map_or(None, |mut n| n.take()) } else { None };
     let shard = Rc::new(Shard {
-        core: RefCell::new(Core::new(id, cfg, slot_shard)),
+        core: RefCell::new(core),
         senders,
         shared,
         outbox,
+        cluster: RefCell::new(cluster_node),
     });
+    if shard.cluster.borrow().is_some() {
+        if let Err(e) = crate::cluster::bus::start(&shard, bus_addrs) {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    }
     for (peer, stream) in receivers.streams() {
         let shard = shard.clone();
         // One task per receiver (a glommio waker count is bounded per task).
@@ -374,6 +404,9 @@ async fn admit(shard: Rc<Shard>, mut stream: TcpStream) {
         no_evict: false,
         qbuf_bytes: 0,
         killed: false,
+        blocked: None,
+        blocked_timeout: false,
+        asking: false,
     }));
     let id = client.borrow().id;
     shard.core.borrow_mut().clients.add(client.clone());
@@ -406,7 +439,9 @@ async fn cron(shard: Rc<Shard>, hz: u32) {
                 let now = Instant::now();
                 for c in core.clients.iter() {
                     let mut c = c.borrow_mut();
-                    if now.duration_since(c.last_interaction).as_secs() > timeout_s {
+                    // Blocked clients wait for their own deadline (as Redis).
+                    let idle = now.duration_since(c.last_interaction).as_secs() > timeout_s;
+                    if idle && c.blocked.is_none() {
                         c.kill();
                     }
                 }

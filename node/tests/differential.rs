@@ -28,19 +28,15 @@ mod diff;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use common::{redis_server, slotd};
-use diff::{split_args, Differ, Outcome, Rng};
+use common::redis_server;
+use diff::{split_args, Differ, Generated, Outcome, RandomRun, Rng};
 
 const CORPUS: &str = include_str!("data/diff_corpus.txt");
 const DEFAULT_SEED: u64 = 0x5107_d1ff;
 const DEFAULT_COUNT: usize = 20_000;
-/// A random run stops after this many mismatches: each costs a resync, and by
-/// then the report has said what there is to say.
-const MAX_RANDOM_MISMATCHES: usize = 1000;
 
 fn differ(shards: usize) -> Differ {
-    let label = format!("slotd {shards} shard{}", if shards == 1 { "" } else { "s" });
-    Differ::new(Box::new(move || slotd(shards, &[])), redis_server(&[]), &label)
+    Differ::for_shards(shards, "strings and keys", &[], &[])
 }
 
 fn cmd(words: &[&str]) -> Vec<Vec<u8>> {
@@ -439,57 +435,25 @@ impl Gen {
     }
 }
 
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    match std::env::var(name) {
-        Ok(v) => v.parse().unwrap_or_else(|_| panic!("{name}={v} does not parse")),
-        Err(_) => default,
-    }
-}
-
-/// Most commands in one pipelined write in [`run_random`]'s pipelined mode.
-const MAX_PIPELINE: usize = 32;
-
 /// Runs the random stream, one command at a time or (`pipelined`) in
-/// pipelines of 1 to [`MAX_PIPELINE`] commands, which lets slotd execute
-/// commands for different shards concurrently; their replies must still be
-/// what sequential execution gives. After a mismatch both servers are flushed.
+/// pipelines, then looks at everything that is left.
 fn run_random(d: &mut Differ, pipelined: bool) {
-    let seed = env_or("SLOTD_DIFF_SEED", DEFAULT_SEED);
-    let count = env_or("SLOTD_DIFF_COUNT", DEFAULT_COUNT);
-    let now_s = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
-    let mut g = Gen { rng: Rng(seed), now_s };
     let mode = if pipelined { "random pipelines" } else { "random stream" };
-    d.dedupe = true;
-    d.resync();
-    let mut step = 0;
-    while step < count {
-        let batch = if pipelined { 1 + g.rng.below(MAX_PIPELINE) } else { 1 };
-        let mut cmds = Vec::with_capacity(batch);
-        while cmds.len() < batch {
-            let (c, pause) = g.mutated_command();
-            // A pipeline has no pauses, and SCAN is iterated interactively.
-            if pipelined && (pause || c[0] == "SCAN") {
-                continue;
-            }
-            if pause {
-                std::thread::sleep(Duration::from_millis(2));
-            }
-            cmds.push(c.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>());
+    let run = RandomRun::from_env(mode, pipelined, DEFAULT_SEED, DEFAULT_COUNT);
+    let now_s = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
+    let mut g = Gen { rng: Rng(run.seed), now_s };
+    let next = || {
+        let (c, pause) = g.mutated_command();
+        // SCAN is iterated interactively.
+        let solo = pause || c[0] == "SCAN";
+        Generated {
+            pause_ms: if pause { 2 } else { 0 },
+            ..if solo { Generated::solo(c) } else { Generated::any(c) }
         }
-        d.context = format!("{mode} SLOTD_DIFF_SEED={seed} step {step}");
-        let outcome = if pipelined { d.check_pipeline(&cmds) } else { d.check(&cmds[0]) };
-        step += batch;
-        if outcome == Outcome::Different {
-            if d.per_name.values().sum::<usize>() >= MAX_RANDOM_MISMATCHES {
-                eprintln!("[{mode}] stopping at step {step}: {MAX_RANDOM_MISMATCHES} mismatches");
-                break;
-            }
-            d.resync();
-        }
-    }
+    };
+    run.run(d, next, |_, _| false);
     // A final look at everything that is left, database by database.
     for db in 0..3 {
-        d.context = format!("{mode} SLOTD_DIFF_SEED={seed}, final state of db {db}");
         d.check(&cmd(&["SELECT", &db.to_string()]));
         d.check(&cmd(&["DBSIZE"]));
         d.check(&cmd(&["KEYS", "*"]));
@@ -497,26 +461,13 @@ fn run_random(d: &mut Differ, pipelined: bool) {
     }
 }
 
-#[test]
-fn random_one_shard() {
-    let mut d = differ(1);
-    run_random(&mut d, false);
-    d.finish();
-}
-
-#[test]
-fn random_two_shards() {
-    let mut d = differ(2);
-    run_random(&mut d, false);
-    d.finish();
-}
-
-#[test]
-fn random_pipelines_two_shards() {
-    let mut d = differ(2);
-    run_random(&mut d, true);
-    d.finish();
-}
+differential_runs!(
+    differ,
+    run_random,
+    random_one_shard,
+    random_two_shards,
+    random_pipelines_two_shards
+);
 
 /// The harness itself: redis-server against redis-server must agree on every
 /// command, which shows that the corpus, the generator and the normalisations

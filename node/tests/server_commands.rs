@@ -188,3 +188,25 @@ fn load_with_redis_cli(port: u16, n: usize) {
     child.stdin.take().unwrap().write_all(cmds.as_bytes()).unwrap();
     assert!(child.wait().unwrap().success());
 }
+
+/// A container command sent alone (COMMAND takes no subcommand; the others
+/// need one) is answered as Redis answers it, and the server goes on.
+#[test]
+fn bare_container_commands() {
+    let srv = slotd(2, &[]);
+    let redis = redis_server(&[]);
+    let (mut s, mut r) = (srv.raw(), redis.raw());
+    for c in ["CLIENT", "CONFIG", "OBJECT", "CLUSTER"] {
+        let req = format!("{c}\r\n");
+        let want = roundtrip_raw(&mut r, req.as_bytes(), 1);
+        assert_eq!(
+            String::from_utf8_lossy(&roundtrip_raw(&mut s, req.as_bytes(), want.len())),
+            String::from_utf8_lossy(&want),
+            "{c}"
+        );
+    }
+    let all = roundtrip_raw(&mut s, b"COMMAND\r\n", 1);
+    assert!(all.starts_with(b"*"), "{}", String::from_utf8_lossy(&all[..all.len().min(64)]));
+    let mut s = srv.raw();
+    assert_eq!(roundtrip_raw(&mut s, b"PING\r\n", 7), b"+PONG\r\n");
+}

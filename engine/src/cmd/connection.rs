@@ -174,6 +174,16 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
             Arg::string("attr"),
             Arg::string("value"),
         ]),
+    CommandSpec::node("client|unblock", -3, ADMIN | NOSCRIPT | LOADING | STALE)
+        .acl(&["connection"])
+        .doc("connection", "5.0.0", "Unblock a client blocked in a blocking command from a different connection", "O(log N) where N is the number of client connections")
+        .args(&[
+            Arg::integer("client-id"),
+            Arg::oneof("timeout_error", &[
+                Arg::pure_token("timeout", "TIMEOUT"),
+                Arg::pure_token("error", "ERROR"),
+            ]).optional(),
+        ]),
     CommandSpec::node("client|unpause", 2, ADMIN | NOSCRIPT | LOADING | STALE)
         .acl(&["connection"])
         .doc("connection", "6.2.0", "Resume processing of clients that were paused", "O(N) Where N is the number of paused clients"),

@@ -1,10 +1,22 @@
 //! Command families, one file each, and the list the command table is built from.
 
+pub mod cluster;
 pub mod connection;
 pub mod expire;
+pub mod hash;
+mod hash_incr;
+mod hash_scan;
+#[cfg(test)]
+mod hash_tests;
 pub mod introspect;
 pub mod keys;
 pub mod keys_all;
+pub mod list;
+pub mod list_block;
+mod list_edit;
+mod list_move;
+#[cfg(test)]
+mod list_tests;
 mod lookup;
 pub mod object;
 pub mod scan;
@@ -20,12 +32,22 @@ mod string_range;
 mod string_tests;
 #[cfg(test)]
 pub(crate) mod test_util;
+pub mod zset;
+mod zset_block;
+mod zset_num;
+mod zset_ops;
+mod zset_pop;
+mod zset_range;
+#[cfg(test)]
+mod zset_tests;
 
 use crate::command::CommandSpec;
 
 /// Every family's specs; the command table indexes them.
 pub const FAMILIES: &[&[CommandSpec]] = &[
     string::COMMANDS,
+    hash::COMMANDS,
+    list::COMMANDS,
     set::COMMANDS,
     keys::COMMANDS,
     expire::COMMANDS,
@@ -33,5 +55,7 @@ pub const FAMILIES: &[&[CommandSpec]] = &[
     keys_all::COMMANDS,
     object::COMMANDS,
     connection::COMMANDS,
+    cluster::COMMANDS,
     server::COMMANDS,
+    zset::COMMANDS,
 ];

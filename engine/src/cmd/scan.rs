@@ -122,25 +122,26 @@ pub fn scan_cursor_slot(cursor: u64) -> Option<Slot> {
     Cursor::decode(cursor).map(|c| c.slot)
 }
 
-/// The options of SCAN and of the collection scans (SSCAN, HSCAN, ZSCAN).
+/// The options of SCAN and of the collection scans (HSCAN, SSCAN, ZSCAN).
 pub(crate) struct ScanOptions<'a> {
-    /// COUNT: how much work one call does (10 unless given).
+    /// COUNT: how much work one call does.
     pub count: usize,
-    /// MATCH: only what matches is returned; `None` for no pattern or `*`.
+    /// MATCH, unless it was `*`.
     pub pattern: Option<Glob<'a>>,
     /// `TYPE` filter; `Some(None)` for a name that is no type (matches nothing).
     pub value_type: Option<Option<ValueType>>,
 }
 
 impl<'a> ScanOptions<'a> {
-    /// Parses the options from argument `first` on, replying the error when
-    /// invalid. TYPE is an option only where `with_type` (SCAN), as in Redis's
-    /// `scanGenericCommand`.
+    /// Parses the options from argument `first` on (just after the cursor),
+    /// replying the error through `out` when invalid. TYPE is an option of
+    /// SCAN only (`allow_type`); the collection scans call it a syntax error,
+    /// as Redis.
     pub(crate) fn parse(
         out: &mut Reply<'_>,
         args: &Args<'a>,
         first: usize,
-        with_type: bool,
+        allow_type: bool,
     ) -> Option<ScanOptions<'a>> {
         let mut o = ScanOptions { count: 10, pattern: None, value_type: None };
         let mut i = first;
@@ -163,7 +164,7 @@ impl<'a> ScanOptions<'a> {
             } else if args.is(i, "match") {
                 // `*` matches every key, the empty one included.
                 o.pattern = (value != b"*").then(|| Glob::new(value, false));
-            } else if with_type && args.is(i, "type") {
+            } else if allow_type && args.is(i, "type") {
                 // Redis compares with strcasecmp: the name ends at a NUL byte.
                 let name = value.split(|&b| b == 0).next().unwrap_or_default();
                 o.value_type = Some(ValueType::from_name(name));

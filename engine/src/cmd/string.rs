@@ -309,6 +309,14 @@ fn set_generic(
     if o.get && !reply_value(ctx, key) {
         return;
     }
+    let lru = ctx.lru_s;
+    if !(o.nx || o.xx || o.keep_ttl) {
+        // Nothing depends on the old value: replace it in one probe. An old
+        // value that had expired counts as expired, as Redis's lookup would.
+        let now_ms = ctx.now_ms;
+        ctx.db().set_bytes(key, value, expire_at_ms, lru, now_ms);
+        return reply_set(&mut ctx.out, o, reply);
+    }
     let (old, out) = lookup_write(ctx, key);
     let found = old.is_some();
     let kept_ms = if o.keep_ttl { old.and_then(|e| e.expire_at_ms()) } else { None };
@@ -321,14 +329,19 @@ fn set_generic(
         }
         return;
     }
-    let lru = ctx.lru_s;
     // A past EXAT/PXAT stores the key already expired, as Redis does: the next
     // lookup deletes it.
     ctx.db().set(key, Value::from_bytes(value), expire_at_ms.or(kept_ms), lru);
+    reply_set(&mut ctx.out, o, reply);
+}
+
+/// The reply of a SET that stored its value (none with GET: the old value was
+/// the reply).
+fn reply_set(out: &mut Reply<'_>, o: &SetOptions<'_>, reply: SetReply) {
     if !o.get {
         match reply {
-            SetReply::OkOrNull => ctx.out.ok(),
-            SetReply::OneOrZero => ctx.out.int(1),
+            SetReply::OkOrNull => out.ok(),
+            SetReply::OneOrZero => out.int(1),
         }
     }
 }

@@ -107,7 +107,7 @@ const MAX_FLOAT_CHARS: usize = 5 * 1024;
 const PRINTED_DECIMALS: u32 = 17;
 
 /// Redis's `string2ld`: `strtold` on the whole of `s`, if it is short enough.
-fn parse_float(s: &[u8]) -> Option<Parsed> {
+pub(super) fn parse_float(s: &[u8]) -> Option<Parsed> {
     if s.len() >= MAX_FLOAT_CHARS {
         return None;
     }
@@ -116,7 +116,7 @@ fn parse_float(s: &[u8]) -> Option<Parsed> {
 
 /// Redis's `ld2string` in human mode: `%.17Lf` without trailing zeros (nor a
 /// bare point), and "0" rather than "-0".
-fn human_text(v: LongDouble) -> String {
+pub(super) fn human_text(v: LongDouble) -> String {
     let fixed = v.to_fixed(PRINTED_DECIMALS);
     let text = fixed.trim_end_matches('0').trim_end_matches('.');
     if text == "-0" {

@@ -2,7 +2,7 @@
 //! command. The sequences in `redis_replies` were run against redis-server 7.0.15
 //! and its replies recorded as the expected values.
 
-use super::test_util::{run, run_with};
+use super::test_util::{check_replies, run, run_with};
 use crate::command::ExecStats;
 use crate::config::EngineConfig;
 use crate::keyspace::{Keyspace, Value};
@@ -13,17 +13,7 @@ const NOW_MS: u64 = 1_700_000_000_000;
 
 /// Runs each command in turn and compares its reply with the expected one.
 fn check(ks: &mut Keyspace, proto: Protocol, cases: &[(&[&str], &str)]) {
-    let cfg = EngineConfig::default();
-    for (args, want) in cases {
-        let args: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
-        let got = run_with(ks, NOW_MS, proto, &cfg, &mut ExecStats::default(), &args);
-        assert_eq!(
-            String::from_utf8_lossy(&got),
-            *want,
-            "{:?}",
-            String::from_utf8_lossy(&args.join(&b' '))
-        );
-    }
+    check_replies(ks, NOW_MS, proto, cases);
 }
 
 /// The expiry of `key` in database 0, if it exists.

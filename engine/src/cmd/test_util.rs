@@ -50,6 +50,32 @@ pub fn run_in(
     exec(ks, Env { now_ms, db, proto: Protocol::Resp2, owned, cfg, stats: &mut stats }, &args)
 }
 
+/// Runs each command of `cases` in turn ([`run_with`], default settings) and
+/// asserts that its reply is the expected one.
+pub fn check_replies(ks: &mut Keyspace, now_ms: u64, proto: Protocol, cases: &[(&[&str], &str)]) {
+    check_replies_with(ks, now_ms, proto, &EngineConfig::default(), cases);
+}
+
+/// [`check_replies`] with settings `cfg` (encoding limits ...).
+pub fn check_replies_with(
+    ks: &mut Keyspace,
+    now_ms: u64,
+    proto: Protocol,
+    cfg: &EngineConfig,
+    cases: &[(&[&str], &str)],
+) {
+    for (args, want) in cases {
+        let args: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
+        let got = run_with(ks, now_ms, proto, cfg, &mut ExecStats::default(), &args);
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            *want,
+            "{:?}",
+            String::from_utf8_lossy(&args.join(&b' '))
+        );
+    }
+}
+
 fn exec(ks: &mut Keyspace, env: Env<'_>, args: &[&[u8]]) -> Vec<u8> {
     let cmd = OwnedCmd::from_parts(args.iter().copied());
     let args = cmd.args();

@@ -5,6 +5,7 @@
 //! `ctx.out`. It never blocks and never does I/O. The node decides where it runs.
 
 pub mod args;
+pub mod blocking;
 pub mod combine;
 pub mod doc;
 pub mod key_spec;
@@ -12,6 +13,7 @@ pub mod spec;
 pub mod table;
 
 pub use args::{Args, OwnedCmd};
+pub use blocking::{BlockingOps, TimeoutAt};
 pub use doc::{arg_flags, doc_flags, Arg, ArgKind, Doc};
 pub use key_spec::{find_keys, key_flags, BeginSearch, FindKeys, KeyRef, KeySpec, KeySpecs};
 pub use spec::{flags, Combine, CommandSpec, Exec, KeyPositions, KeyRange, Route};

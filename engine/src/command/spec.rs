@@ -5,6 +5,7 @@
 //! `COMMAND`. Each command family declares its own specs next to its code.
 
 use super::args::Args;
+use super::blocking::BlockingOps;
 use super::doc::{doc_flags, Arg, Doc};
 use super::key_spec::{key_flags, KeySpec, KeySpecs};
 use super::Ctx;
@@ -174,6 +175,8 @@ pub struct CommandSpec {
     pub doc: Doc,
     /// Subcommands (CLIENT LIST, OBJECT ENCODING ...); empty for plain commands.
     pub subcommands: &'static [CommandSpec],
+    /// How the command blocks, for commands flagged [`flags::BLOCKING`].
+    pub blocking: Option<&'static BlockingOps>,
 }
 
 impl CommandSpec {
@@ -241,6 +244,7 @@ impl CommandSpec {
             },
             doc: Doc::new("generic", "1.0.0", "", ""),
             subcommands: &[],
+            blocking: None,
         }
     }
 
@@ -258,7 +262,14 @@ impl CommandSpec {
             route: Route::Node,
             doc: Doc::new("server", "1.0.0", "", ""),
             subcommands: &[],
+            blocking: None,
         }
+    }
+
+    /// Says how the command blocks (see [`BlockingOps`]).
+    pub const fn blocking(mut self, ops: &'static BlockingOps) -> CommandSpec {
+        self.blocking = Some(ops);
+        self
     }
 
     /// Sets the documentation.
@@ -300,6 +311,16 @@ impl CommandSpec {
         self.doc.flags |= doc_flags::DEPRECATED;
         self.doc.deprecated_since = since;
         self.doc.replaced_by = replaced_by;
+        self
+    }
+
+    /// Keys found by `specs` from a key count (ZUNION, SINTERCARD, LMPOP ...):
+    /// flagged `movablekeys` as Redis shows it, and routed by the keys the
+    /// specs find (see [`CommandSpec::key_positions`]).
+    pub const fn movable_keys(mut self, specs: &'static [KeySpec]) -> CommandSpec {
+        self = self.key_specs(specs);
+        self.flags |= flags::MOVABLEKEYS;
+        self.route = Route::Keys(None);
         self
     }
 

@@ -8,27 +8,49 @@
 //! Invariants:
 //! - `Db::keys` is the sum of its tables' lengths, `Db::volatile_keys` the sum of
 //!   their volatile counts;
-//! - a slot's table is dropped when it becomes empty, so `Db::slots[s].is_some()`
-//!   means the slot has keys;
+//! - a database's tables live inline in one array indexed by slot (a lookup
+//!   reads the table header next to its neighbours', no pointer to chase),
+//!   allocated when the first key arrives; a table that becomes empty is reset
+//!   so that it holds no memory;
 //! - a key that is expired at `now_ms` is never returned by a lookup: lookups
 //!   delete it first (lazy expiry) and count it in `expired_keys`.
 
+pub mod hash;
 pub mod intset;
+pub mod list;
 pub mod set;
 pub mod slot_table;
 pub mod small_bytes;
 pub mod thin_bytes;
 pub mod value;
+pub mod zset;
 
 use crate::slot::{key_slot, Slot, SLOT_COUNT};
+pub use list::List;
 pub use set::{Member, Set};
 pub use slot_table::{Entry, SlotTable};
 pub use small_bytes::SmallBytes;
 pub use value::{Value, ValueType};
 
+/// Asks the CPU to start loading the cache line at `p` into all cache levels;
+/// a hint that never faults (nothing on other architectures).
+#[inline(always)]
+pub(crate) fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: PREFETCHT0 only hints the cache; it reads nothing architecturally
+    // and does not fault on any address.
+    unsafe {
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(p.cast())
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// One logical database (SELECT n) on one shard.
+#[derive(Default)]
 pub struct Db {
-    slots: Vec<Option<Box<SlotTable>>>,
+    /// One table per slot; empty (no allocation) until the first key.
+    slots: Vec<SlotTable>,
     keys: usize,
     volatile_keys: usize,
     /// Keys deleted because they expired (lazily or by the active cycle).
@@ -36,18 +58,12 @@ pub struct Db {
     /// Running estimate of the remaining TTL of volatile keys, from what the
     /// active expiry cycle sees (INFO keyspace `avg_ttl`); 0 when unknown.
     pub avg_ttl_ms: u64,
-}
-
-impl Default for Db {
-    fn default() -> Self {
-        Db {
-            slots: (0..SLOT_COUNT).map(|_| None).collect(),
-            keys: 0,
-            volatile_keys: 0,
-            expired_keys: 0,
-            avg_ttl_ms: 0,
-        }
-    }
+    /// Keys clients are blocked on (BLPOP ...), kept by the node.
+    watched: hashbrown::HashSet<Vec<u8>, ahash::RandomState>,
+    /// Watched keys stored since the node last took them: they may now hold
+    /// what a blocked client waits for (Redis's `signalKeyAsReady` on
+    /// `dbAdd`). Each at most once.
+    ready: Vec<Vec<u8>>,
 }
 
 impl Db {
@@ -72,7 +88,7 @@ impl Db {
     /// The table of `slot`, if it has keys.
     #[inline]
     pub fn slot_table(&self, slot: Slot) -> Option<&SlotTable> {
-        self.slots[slot as usize].as_deref()
+        self.slots.get(slot as usize).filter(|t| !t.is_empty())
     }
 
     /// Number of keys in `slot`.
@@ -84,14 +100,18 @@ impl Db {
     #[inline]
     pub fn get(&mut self, key: &[u8], now_ms: u64) -> Option<&mut Entry> {
         let slot = key_slot(key) as usize;
-        let table = self.slots[slot].as_deref_mut()?;
+        let table = self.slots.get_mut(slot)?;
+        if table.volatile_len() == 0 {
+            // Nothing in this table can have expired: one probe.
+            return self.slots[slot].get_mut(key);
+        }
         let expired = table.get(key)?.is_expired(now_ms);
         if expired {
             self.remove_at(slot, key);
             self.expired_keys += 1;
             return None;
         }
-        self.slots[slot].as_deref_mut().and_then(|t| t.get_mut(key))
+        self.slots[slot].get_mut(key)
     }
 
     /// Looks `key` up without deleting it when expired (returns None for an expired
@@ -99,6 +119,25 @@ impl Db {
     pub fn peek(&self, key: &[u8], now_ms: u64) -> Option<&Entry> {
         let e = self.slot_table(key_slot(key))?.get(key)?;
         (!e.is_expired(now_ms)).then_some(e)
+    }
+
+    /// Brings the entries of `keys` and the first bytes of their values into
+    /// the cache, without changing anything. Called for the keys of a pipeline
+    /// before it runs: a lookup is a chain of cache misses that a command, run
+    /// alone, waits for link by link. Here the first link (each slot's table
+    /// header) is prefetched for every key at once, then the lookups run back
+    /// to back and prefetch the values they find, so the chains overlap.
+    pub fn warm<'k>(&self, keys: impl Iterator<Item = &'k [u8]> + Clone) {
+        for key in keys.clone() {
+            if let Some(table) = self.slots.get(key_slot(key) as usize) {
+                prefetch(table);
+            }
+        }
+        for key in keys {
+            if let Some(e) = self.slot_table(key_slot(key)).and_then(|t| t.get(key)) {
+                e.value.prefetch();
+            }
+        }
     }
 
     /// True when `key` exists (and has not expired) at `now_ms`.
@@ -118,11 +157,43 @@ impl Db {
         self.insert_entry(Entry::new(key, value, lru_s), expire_at_ms)
     }
 
+    /// Stores the string `bytes` under `key` as SET does (see
+    /// [`SlotTable::set_bytes`]). Returns true when it replaced a key that had
+    /// expired at `now_ms` (counted as expired, as Redis's lookup would).
+    pub fn set_bytes(
+        &mut self,
+        key: &[u8],
+        bytes: &[u8],
+        expire_at_ms: Option<u64>,
+        lru_s: u32,
+        now_ms: u64,
+    ) -> bool {
+        let slot = key_slot(key) as usize;
+        let expire = expire_at_ms.unwrap_or(0);
+        let old_ms = self.table_for_insert(slot).set_bytes(key, bytes, expire, lru_s);
+        self.volatile_keys += (expire != 0) as usize;
+        match old_ms {
+            None => self.keys += 1,
+            Some(0) => {}
+            Some(ms) => {
+                self.volatile_keys -= 1;
+                if now_ms > ms {
+                    self.expired_keys += 1;
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
     /// Inserts a whole entry with expiry `expire_at_ms`, replacing and returning any
     /// previous one.
     pub fn insert_entry(&mut self, entry: Entry, expire_at_ms: Option<u64>) -> Option<Entry> {
+        if !self.watched.is_empty() {
+            self.note_if_watched(entry.key.as_bytes());
+        }
         let slot = key_slot(entry.key.as_bytes()) as usize;
-        let table = self.slots[slot].get_or_insert_with(Default::default);
+        let table = self.table_for_insert(slot);
         let expire = expire_at_ms.unwrap_or(0);
         let old = table.insert(entry, expire);
         if expire != 0 {
@@ -139,16 +210,57 @@ impl Db {
         old
     }
 
+    /// Starts reporting stores under `key` (see [`Self::take_ready`]).
+    pub fn watch(&mut self, key: &[u8]) {
+        if !self.watched.contains(key) {
+            self.watched.insert(key.to_vec());
+        }
+    }
+
+    /// Stops reporting stores under `key`.
+    pub fn unwatch(&mut self, key: &[u8]) {
+        self.watched.remove(key);
+        self.ready.retain(|k| k != key);
+    }
+
+    /// Whether any key is watched.
+    pub fn has_watched(&self) -> bool {
+        !self.watched.is_empty()
+    }
+
+    /// The watched keys stored since the last call, in the order they were
+    /// first stored. Only whole values stored under a key are reported
+    /// (a new key, or a value replacing another): a blocked client waits
+    /// for a key that does not hold what it needs, and a key gets that only
+    /// by being stored anew.
+    pub fn take_ready(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.ready)
+    }
+
+    fn note_if_watched(&mut self, key: &[u8]) {
+        if self.watched.contains(key) && !self.ready.iter().any(|k| k == key) {
+            self.ready.push(key.to_vec());
+        }
+    }
+
+    /// The table of `slot`, allocating the database's tables on first use.
+    fn table_for_insert(&mut self, slot: usize) -> &mut SlotTable {
+        if self.slots.is_empty() {
+            self.slots = (0..SLOT_COUNT).map(|_| SlotTable::default()).collect();
+        }
+        &mut self.slots[slot]
+    }
+
     /// Deletes `key` (expired or not), returning its entry.
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
         self.remove_at(key_slot(key) as usize, key)
     }
 
     fn remove_at(&mut self, slot: usize, key: &[u8]) -> Option<Entry> {
-        let table = self.slots[slot].as_deref_mut()?;
+        let table = self.slots.get_mut(slot)?;
         let e = table.remove(key)?;
         if table.is_empty() {
-            self.slots[slot] = None;
+            *table = SlotTable::default();
         }
         self.keys -= 1;
         if e.expire_at_ms().is_some() {
@@ -160,7 +272,7 @@ impl Db {
     /// Sets or clears the expiry of an existing key. Returns false when absent.
     pub fn set_expire(&mut self, key: &[u8], expire_at_ms: Option<u64>) -> bool {
         let slot = key_slot(key) as usize;
-        let Some(table) = self.slots[slot].as_deref_mut() else {
+        let Some(table) = self.slots.get_mut(slot) else {
             return false;
         };
         let before = table.volatile_len();
@@ -176,40 +288,42 @@ impl Db {
         if self.keys == 0 {
             return;
         }
-        for s in self.slots.iter_mut() {
-            *s = None;
-        }
+        self.slots = Vec::new();
         self.keys = 0;
         self.volatile_keys = 0;
     }
 
     /// Slots that have keys, in ascending order, from `from` on.
     pub fn slots_with_keys(&self, from: Slot) -> impl Iterator<Item = Slot> + '_ {
-        (from as usize..SLOT_COUNT).filter(move |&s| self.slots[s].is_some()).map(|s| s as Slot)
+        let from = (from as usize).min(self.slots.len());
+        (from..self.slots.len()).filter(move |&s| !self.slots[s].is_empty()).map(|s| s as Slot)
     }
 
     /// Takes the whole table of `slot` out (for a hand-off to another shard).
-    pub fn take_slot(&mut self, slot: Slot) -> Option<Box<SlotTable>> {
-        let t = self.slots[slot as usize].take()?;
+    pub fn take_slot(&mut self, slot: Slot) -> Option<SlotTable> {
+        let t = std::mem::take(self.slots.get_mut(slot as usize)?);
+        if t.is_empty() {
+            return None;
+        }
         self.keys -= t.len();
         self.volatile_keys -= t.volatile_len();
         Some(t)
     }
 
     /// Installs a table handed over from another shard. The slot must be empty here.
-    pub fn put_slot(&mut self, slot: Slot, table: Box<SlotTable>) {
-        assert!(self.slots[slot as usize].is_none(), "slot {slot} already has a table");
+    pub fn put_slot(&mut self, slot: Slot, table: SlotTable) {
+        assert!(self.slot_table(slot).is_none(), "slot {slot} already has a table");
         if table.is_empty() {
             return;
         }
         self.keys += table.len();
         self.volatile_keys += table.volatile_len();
-        self.slots[slot as usize] = Some(table);
+        *self.table_for_insert(slot as usize) = table;
     }
 
     /// Active expiry for one slot: deletes its expired keys, returns how many.
     pub fn expire_slot(&mut self, slot: Slot, now_ms: u64) -> usize {
-        let Some(table) = self.slots[slot as usize].as_deref_mut() else {
+        let Some(table) = self.slots.get_mut(slot as usize) else {
             return 0;
         };
         if table.volatile_len() == 0 {
@@ -237,7 +351,7 @@ impl Db {
         self.keys -= removed;
         self.expired_keys += removed as u64;
         if table.is_empty() {
-            self.slots[slot as usize] = None;
+            *table = SlotTable::default();
         }
         removed
     }
@@ -286,9 +400,16 @@ impl Keyspace {
         }
     }
 
-    /// Swaps two databases' contents (SWAPDB).
+    /// Swaps two databases' contents (SWAPDB). Watched keys stay with their
+    /// database number (blocked clients do not follow the data), and every
+    /// one of them is reported ready: it may hold something else now.
     pub fn swap_dbs(&mut self, a: usize, b: usize) {
         self.dbs.swap(a, b);
+        let (x, y) = self.two_dbs(a, b);
+        std::mem::swap(&mut x.watched, &mut y.watched);
+        for db in [x, y] {
+            db.ready = db.watched.iter().cloned().collect();
+        }
     }
 
     /// Total keys over all databases.
@@ -320,7 +441,7 @@ impl Keyspace {
                 positions_left = positions_left.saturating_sub(SLOT_COUNT - slot);
                 slot = SLOT_COUNT;
             } else {
-                if self.dbs[db].slots[slot].as_deref().is_some_and(|t| t.volatile_len() > 0) {
+                if self.dbs[db].slots.get(slot).is_some_and(|t| t.volatile_len() > 0) {
                     visited += 1;
                     removed += self.dbs[db].expire_slot(slot as Slot, now_ms);
                 }
@@ -340,6 +461,80 @@ impl Keyspace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stores_under_watched_keys_are_reported_once() {
+        let mut ks = Keyspace::new(1);
+        let db = ks.db(0);
+        db.set(b"a", Value::Int(1), None, 0);
+        assert!(!db.has_watched());
+        db.watch(b"a");
+        db.watch(b"b");
+        db.watch(b"b");
+        assert!(db.has_watched());
+        db.set(b"c", Value::Int(1), None, 0);
+        db.set(b"b", Value::Int(1), None, 0);
+        db.set(b"a", Value::Int(2), None, 0);
+        db.set(b"b", Value::Int(3), None, 0);
+        assert_eq!(db.take_ready(), vec![b"b".to_vec(), b"a".to_vec()]);
+        assert!(db.take_ready().is_empty());
+        db.set(b"a", Value::Int(1), None, 0);
+        db.unwatch(b"a");
+        assert!(db.take_ready().is_empty());
+        db.set(b"a", Value::Int(1), None, 0);
+        assert!(db.take_ready().is_empty());
+    }
+
+    #[test]
+    fn swapped_databases_keep_their_watches_and_report_them_ready() {
+        let mut ks = Keyspace::new(2);
+        ks.db(0).watch(b"a");
+        ks.db(1).set(b"a", Value::Int(1), None, 0);
+        ks.swap_dbs(0, 1);
+        assert_eq!(ks.db(0).take_ready(), vec![b"a".to_vec()]);
+        assert!(ks.db(0).has_watched() && !ks.db(1).has_watched());
+        assert!(ks.db(1).take_ready().is_empty());
+    }
+
+    #[test]
+    fn set_bytes_counts_and_reuses() {
+        let mut ks = Keyspace::new(1);
+        let db = ks.db(0);
+        let v64 = [b'x'; 64];
+        assert!(!db.set_bytes(b"k", &v64, Some(100), 0, 0));
+        assert_eq!((db.len(), db.volatile_len()), (1, 1));
+        let heap =
+            |db: &mut Db| db.get(b"k", 0).unwrap().value.as_str().unwrap().as_bytes().as_ptr();
+        let before = heap(db);
+        // Same length: the value's allocation is reused; the expiry goes.
+        assert!(!db.set_bytes(b"k", &[b'y'; 64], None, 0, 50));
+        assert_eq!((db.len(), db.volatile_len()), (1, 0));
+        assert_eq!(heap(db), before);
+        assert_eq!(db.get(b"k", 0).unwrap().value.as_str().unwrap().as_bytes(), &[b'y'; 64]);
+        // Another length or an integer gets Redis's encoding.
+        db.set_bytes(b"k", b"12", None, 0, 50);
+        assert_eq!(db.get(b"k", 0).unwrap().value, Value::Int(12));
+        // Replacing a key that had expired counts it as expired.
+        db.set_bytes(b"k", b"v", Some(10), 0, 50);
+        assert!(db.set_bytes(b"k", b"w", None, 0, 50));
+        assert_eq!((db.len(), db.volatile_len(), db.expired_keys), (1, 0, 1));
+    }
+
+    #[test]
+    fn warm_changes_nothing_and_tolerates_anything() {
+        let mut ks = Keyspace::new(1);
+        // An empty database has no tables yet.
+        ks.db_ref(0).warm([&b"nope"[..]].into_iter());
+        let db = ks.db(0);
+        db.set(b"a", Value::from_bytes(&[b'x'; 64]), Some(5), 0);
+        db.set(b"b", Value::Int(7), None, 0);
+        db.warm([&b"a"[..], b"b", b"missing", b""].into_iter());
+        assert_eq!((db.len(), db.volatile_len(), db.expired_keys), (2, 1, 0));
+        // Warming does not expire: the lookup does.
+        db.warm([&b"a"[..]].into_iter());
+        assert!(db.get(b"a", 6).is_none());
+        assert_eq!(db.expired_keys, 1);
+    }
 
     #[test]
     fn counts_and_lazy_expiry() {

@@ -49,7 +49,7 @@ impl Member<'_> {
     /// The member's bytes (an integer rendered in decimal).
     pub fn text(&self) -> StrRef<'_> {
         match *self {
-            Member::Int(n) => StrRef::int(n),
+            Member::Int(n) => StrRef::from_i64(n),
             Member::Bytes(b) => StrRef::Bytes(b),
         }
     }
@@ -137,7 +137,7 @@ impl Set {
     pub fn add_member(&mut self, m: Member<'_>, max_intset_entries: usize) -> bool {
         match (m, &mut *self) {
             (Member::Int(n), Set::Ints(_)) => self.add_int(n, max_intset_entries),
-            (Member::Int(n), Set::Table(t)) => t.insert(StrRef::int(n).as_bytes()),
+            (Member::Int(n), Set::Table(t)) => t.insert(StrRef::from_i64(n).as_bytes()),
             (Member::Bytes(b), _) => self.add(b, max_intset_entries),
         }
     }
@@ -153,7 +153,7 @@ impl Set {
                 }
                 true
             }
-            Set::Table(t) => t.insert(StrRef::int(n).as_bytes()),
+            Set::Table(t) => t.insert(StrRef::from_i64(n).as_bytes()),
         }
     }
 
@@ -177,7 +177,7 @@ impl Set {
     pub fn contains_member(&self, m: Member<'_>) -> bool {
         match (m, self) {
             (Member::Int(n), Set::Ints(s)) => s.contains(n),
-            (Member::Int(n), Set::Table(t)) => t.contains(StrRef::int(n).as_bytes()),
+            (Member::Int(n), Set::Table(t)) => t.contains(StrRef::from_i64(n).as_bytes()),
             (Member::Bytes(b), _) => self.contains(b),
         }
     }
@@ -254,7 +254,7 @@ impl Table {
         let mut t =
             Table { map: HashTable::with_capacity(s.len() + 1), member_bytes: 0, layout_epoch: 0 };
         for n in s.iter() {
-            t.insert(StrRef::int(n).as_bytes());
+            t.insert(StrRef::from_i64(n).as_bytes());
         }
         t
     }

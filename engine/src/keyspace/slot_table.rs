@@ -111,21 +111,27 @@ impl SlotTable {
         self.map.find_mut(key_hash(key), |e| e.key.as_bytes() == key).map(|e| &mut **e)
     }
 
-    /// Inserts `entry` with expiry `expire_at_ms` (0 = none), replacing and
-    /// returning any entry with the same key.
-    pub fn insert(&mut self, mut entry: Entry, expire_at_ms: u64) -> Option<Entry> {
-        entry.expire_at_ms = expire_at_ms;
-        if expire_at_ms != 0 {
-            self.volatile_keys += 1;
-        }
+    /// The bucket of `key`, occupied or vacant, for an insertion.
+    fn bucket_for(&mut self, key: &[u8]) -> hashbrown::hash_table::Entry<'_, Box<Entry>> {
         if self.map.len() == self.map.capacity() {
             // No free bucket left: hashbrown rehashes before inserting, even when
             // the key is already present, and entries may change buckets.
             self.layout_epoch = self.layout_epoch.wrapping_add(1);
         }
-        let hash = key_hash(entry.key.as_bytes());
-        let old = match self.map.entry(hash, |e| e.key == entry.key, |e| key_hash(e.key.as_bytes()))
-        {
+        self.map.entry(key_hash(key), |e| e.key.as_bytes() == key, |e| key_hash(e.key.as_bytes()))
+    }
+
+    /// Counts an expiry set (`expire_at_ms` != 0) and one dropped.
+    fn count_volatile(&mut self, set_ms: u64, dropped_ms: u64) {
+        self.volatile_keys += (set_ms != 0) as usize;
+        self.volatile_keys -= (dropped_ms != 0) as usize;
+    }
+
+    /// Inserts `entry` with expiry `expire_at_ms` (0 = none), replacing and
+    /// returning any entry with the same key.
+    pub fn insert(&mut self, mut entry: Entry, expire_at_ms: u64) -> Option<Entry> {
+        entry.expire_at_ms = expire_at_ms;
+        let old = match self.bucket_for(entry.key.as_bytes()) {
             // Reuse the box of the entry being replaced.
             hashbrown::hash_table::Entry::Occupied(mut o) => {
                 Some(std::mem::replace(&mut **o.get_mut(), entry))
@@ -135,12 +141,37 @@ impl SlotTable {
                 None
             }
         };
-        if let Some(old) = &old {
-            if old.expire_at_ms != 0 {
-                self.volatile_keys -= 1;
-            }
-        }
+        self.count_volatile(expire_at_ms, old.as_ref().map_or(0, |o| o.expire_at_ms));
         old
+    }
+
+    /// Stores the string `bytes` under `key` with expiry `expire_at_ms` (0 =
+    /// none) and LRU clock `lru_s`, as SET does. An existing entry is updated
+    /// in place, its value's memory reused when the sizes allow. Returns the
+    /// replaced entry's expiry (0 = none), or `None` when the key is new.
+    pub fn set_bytes(
+        &mut self,
+        key: &[u8],
+        bytes: &[u8],
+        expire_at_ms: u64,
+        lru_s: u32,
+    ) -> Option<u64> {
+        let old_ms = match self.bucket_for(key) {
+            hashbrown::hash_table::Entry::Occupied(mut o) => {
+                let e = &mut **o.get_mut();
+                e.value.assign_bytes(bytes);
+                e.lru_s = lru_s;
+                Some(std::mem::replace(&mut e.expire_at_ms, expire_at_ms))
+            }
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                let mut entry = Entry::new(key, Value::from_bytes(bytes), lru_s);
+                entry.expire_at_ms = expire_at_ms;
+                v.insert(Box::new(entry));
+                None
+            }
+        };
+        self.count_volatile(expire_at_ms, old_ms.unwrap_or(0));
+        old_ms
     }
 
     /// Removes and returns the entry for `key`.

@@ -4,10 +4,17 @@
 //! memory behaviour track Redis: integers that fit an i64 are stored as one
 //! (`int`), short strings are immutable and inline (`embstr` up to 44 bytes), and
 //! strings that were appended to or ranged into are growable buffers (`raw`).
-//! The collection types arrive with their own command families; each is boxed.
+//! Collections live in their own modules: lists ([`super::list`]) and
+//! sorted sets ([`super::zset`]) and sets ([`super::set`], `intset` or
+//! `hashtable`) are boxed so that a value stays 24 bytes;
+//! hashes ([`super::hash`], `listpack` or `hashtable`) are 16 bytes and sit
+//! in the value unboxed.
 
+use super::hash::Hash;
+use super::list::List;
 use super::set::Set;
 use super::small_bytes::SmallBytes;
+use super::zset::ZSet;
 
 /// Longest string Redis reports as `embstr`.
 pub const EMBSTR_MAX_BYTES: usize = 44;
@@ -25,6 +32,12 @@ pub enum Value {
     /// A string modified in place by APPEND or SETRANGE (`raw`). Boxed so that
     /// `Value` stays 24 bytes (see the size test): every large variant is boxed.
     Raw(Box<Vec<u8>>),
+    /// A hash (`listpack` or `hashtable`); 16 bytes, so not boxed.
+    Hash(Hash),
+    /// A list (`quicklist`).
+    List(Box<List>),
+    /// A sorted set (`listpack` or `skiplist`).
+    ZSet(Box<ZSet>),
     /// A set (`intset` or `hashtable`).
     Set(Box<Set>),
 }
@@ -74,9 +87,9 @@ pub enum StrRef<'a> {
     Int { buf: [u8; 20], len: u8 },
 }
 
-impl StrRef<'static> {
+impl StrRef<'_> {
     /// The decimal text of `n`, rendered on the stack.
-    pub fn int(n: i64) -> Self {
+    pub fn from_i64(n: i64) -> StrRef<'static> {
         let mut buf = [0u8; 20];
         let mut at = 20;
         let mut rest = n.unsigned_abs();
@@ -94,9 +107,7 @@ impl StrRef<'static> {
         }
         StrRef::Int { buf, len: (20 - at) as u8 }
     }
-}
 
-impl StrRef<'_> {
     /// The bytes of the string.
     pub fn as_bytes(&self) -> &[u8] {
         match self {
@@ -118,10 +129,27 @@ impl Value {
         Value::Str(SmallBytes::new(b))
     }
 
+    /// Makes this value the string `bytes`, encoded as [`Value::from_bytes`]
+    /// would, reusing a heap string's allocation when the length is the same
+    /// (an overwrite of a fixed-size value then allocates nothing).
+    pub fn assign_bytes(&mut self, bytes: &[u8]) {
+        if let Value::Str(SmallBytes::Heap(b)) = self {
+            // Longer than any integer, so `from_bytes` would keep a string too.
+            if b.len() == bytes.len() && bytes.len() > 20 {
+                b.copy_from_slice(bytes);
+                return;
+            }
+        }
+        *self = Value::from_bytes(bytes);
+    }
+
     /// The value's type.
     pub fn value_type(&self) -> ValueType {
         match self {
             Value::Int(_) | Value::Str(_) | Value::Raw(_) => ValueType::String,
+            Value::Hash(_) => ValueType::Hash,
+            Value::List(_) => ValueType::List,
+            Value::ZSet(_) => ValueType::ZSet,
             Value::Set(_) => ValueType::Set,
         }
     }
@@ -132,6 +160,9 @@ impl Value {
             Value::Int(_) => "int",
             Value::Str(s) if s.len() <= EMBSTR_MAX_BYTES => "embstr",
             Value::Str(_) | Value::Raw(_) => "raw",
+            Value::Hash(h) => h.encoding_name(),
+            Value::List(_) => "quicklist",
+            Value::ZSet(z) => z.encoding_name(),
             Value::Set(s) => s.encoding_name(),
         }
     }
@@ -139,10 +170,24 @@ impl Value {
     /// The string's bytes if this is a string value.
     pub fn as_str(&self) -> Option<StrRef<'_>> {
         match self {
-            Value::Int(n) => Some(StrRef::int(*n)),
+            Value::Int(n) => Some(StrRef::from_i64(*n)),
             Value::Str(s) => Some(StrRef::Bytes(s.as_bytes())),
             Value::Raw(v) => Some(StrRef::Bytes(v)),
+            Value::Hash(_) => None,
+            Value::List(_) => None,
+            Value::ZSet(_) => None,
             Value::Set(_) => None,
+        }
+    }
+
+    /// Prefetches the first bytes of a string value held on the heap (see
+    /// [`super::Db::warm`]); collections are left alone.
+    #[inline]
+    pub fn prefetch(&self) {
+        match self {
+            Value::Str(s) => super::prefetch(s.as_bytes().as_ptr()),
+            Value::Raw(v) => super::prefetch(v.as_ptr()),
+            _ => {}
         }
     }
 
@@ -152,6 +197,9 @@ impl Value {
             Value::Int(_) => 0,
             Value::Str(s) => s.heap_size_bytes(),
             Value::Raw(v) => v.capacity(),
+            Value::Hash(h) => h.heap_size_bytes(),
+            Value::List(l) => std::mem::size_of::<List>() + l.heap_size_bytes(),
+            Value::ZSet(z) => std::mem::size_of::<ZSet>() + z.heap_size_bytes(),
             Value::Set(s) => std::mem::size_of::<Set>() + s.heap_size_bytes(),
         }
     }
@@ -178,7 +226,7 @@ mod tests {
         assert_eq!(Value::from_bytes(&[b'a'; 45]).encoding_name(), "raw");
         assert_eq!(Value::from_bytes(b"-17").as_str().unwrap().as_bytes(), b"-17");
         for n in [0, 7, -1, 10, i64::MAX, i64::MIN] {
-            assert_eq!(StrRef::int(n).as_bytes(), n.to_string().as_bytes());
+            assert_eq!(StrRef::from_i64(n).as_bytes(), n.to_string().as_bytes());
         }
     }
 }

@@ -10,6 +10,7 @@ use engine::resp::Reply;
 use super::Flow;
 use crate::clients::ReplyMode;
 use crate::conn::Conn;
+use crate::shard::waiters::Wake;
 use crate::shard::Shard;
 
 /// Checks a client or library name: no spaces, newlines or special characters.
@@ -60,6 +61,8 @@ const HELP: &[&str] = &[
     "    * LIB-VER: the client lib version.",
     "SETNAME <name>",
     "    Assign the name <name> to the current connection.",
+    "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+    "    Unblock the specified blocked client.",
     "NO-EVICT (ON|OFF)",
     "    Protect current client connection from eviction.",
 ];
@@ -285,6 +288,9 @@ pub async fn run_async(conn: &mut Conn, name: &str, args: &Args<'_>, out: &mut V
     if name == "client|pause" || name == "client|unpause" {
         return pause(conn, name, args, out).await;
     }
+    if name == "client|unblock" {
+        return unblock(conn, args, out).await;
+    }
     if name == "client|list" {
         let filter = match parse_list_filter(args) {
             Ok(f) => f,
@@ -345,6 +351,38 @@ pub async fn run_async(conn: &mut Conn, name: &str, args: &Args<'_>, out: &mut V
     } else {
         reply.int(killed as i64);
     }
+}
+
+/// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends a blocked client's wait as a
+/// timeout or with an UNBLOCKED error; 1 when the client was blocked.
+async fn unblock(conn: &mut Conn, args: &Args<'_>, out: &mut Vec<u8>) {
+    let proto = conn.client.borrow().proto;
+    let Some(id) = parse_i64_strict(args.get(2)) else {
+        return Reply::new(out, proto).error("ERR value is not an integer or out of range");
+    };
+    let error = match args.len() {
+        3 => false,
+        4 if args.is(3, "timeout") => false,
+        4 if args.is(3, "error") => true,
+        _ => {
+            return Reply::new(out, proto)
+                .error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
+        }
+    };
+    let unblocked = conn
+        .shard
+        .on_all_shards(move |s: &Shard| {
+            let core = s.core.borrow();
+            let client = core.clients.iter().find(|c| c.borrow().id as i64 == id);
+            let state = client.and_then(|c| c.borrow().blocked.clone());
+            match state.and_then(|st| st.take()) {
+                Some(tx) => tx.send(Wake::Unblock { error }).is_ok(),
+                None => false,
+            }
+        })
+        .await
+        .contains(&true);
+    Reply::new(out, proto).int(unblocked as i64);
 }
 
 /// CLIENT PAUSE timeout [WRITE|ALL] and CLIENT UNPAUSE, on every shard.

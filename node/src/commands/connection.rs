@@ -43,11 +43,15 @@ fn ping(conn: &mut Conn, args: &Args<'_>) {
 }
 
 fn select(conn: &mut Conn, args: &Args<'_>) {
-    let databases = conn.shard.core.borrow().cfg.databases;
+    let (databases, cluster) = {
+        let core = conn.shard.core.borrow();
+        (core.cfg.databases, core.cfg.cluster.enabled)
+    };
     let mut c = conn.client.borrow_mut();
     let proto = c.proto;
     let result = match parse_i64_strict(args.get(1)) {
         None => Err("ERR value is not an integer or out of range"),
+        Some(n) if cluster && n != 0 => Err("ERR SELECT is not allowed in cluster mode"),
         Some(n) if n < 0 || n >= databases as i64 => Err("ERR DB index is out of range"),
         Some(n) => {
             c.db = n as usize;

@@ -21,6 +21,8 @@ struct ShardInfo {
     expired_keys: u64,
     slots: usize,
     clients: usize,
+    /// Clients blocked (BLPOP ...), and those of them with a deadline.
+    blocked: (usize, usize),
     cpu: (Duration, Duration),
     ops_per_sec: u64,
 }
@@ -95,6 +97,11 @@ pub async fn info(conn: &mut Conn, args: &Args<'_>, out: &mut Vec<u8>) {
                 expired_keys: core.ks.expired_keys(),
                 slots: core.owned.len(),
                 clients: core.clients.len(),
+                blocked: core.clients.iter().fold((0, 0), |(b, t), c| {
+                    let c = c.borrow();
+                    let on = c.blocked.is_some();
+                    (b + on as usize, t + (on && c.blocked_timeout) as usize)
+                }),
                 cpu: sys::cpu_times(libc::RUSAGE_THREAD),
                 ops_per_sec: core.stats.ops_per_sec(),
             }
@@ -156,10 +163,12 @@ fn write_section(
         }
         "clients" => {
             let connected: usize = infos.iter().map(|i| i.clients).sum();
+            let blocked: usize = infos.iter().map(|i| i.blocked.0).sum();
+            let in_timeout_table: usize = infos.iter().map(|i| i.blocked.1).sum();
             let _ = write!(
                 t,
-                "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
-                connected, cfg.maxclients
+                "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:0\r\nclients_in_timeout_table:{}\r\n",
+                connected, cfg.maxclients, blocked, in_timeout_table
             );
         }
         "memory" => {
@@ -228,7 +237,9 @@ fn write_section(
                 let _ = write!(t, "errorstat_{code}:count={n}\r\n");
             }
         }
-        "cluster" => t.push_str("# Cluster\r\ncluster_enabled:0\r\n"),
+        "cluster" => {
+            let _ = write!(t, "# Cluster\r\ncluster_enabled:{}\r\n", cfg.cluster.enabled as u8);
+        }
         "keyspace" => {
             t.push_str("# Keyspace\r\n");
             let dbs = infos.first().map_or(0, |i| i.dbs.len());
@@ -247,13 +258,13 @@ fn write_section(
         "commandstats" => {
             t.push_str("# Commandstats\r\n");
             let mut cmds: Vec<_> = total.commands.iter().collect();
-            cmds.sort_by_key(|(k, _)| *k);
+            cmds.sort_by_key(|(k, _)| k.0);
             for (name, s) in cmds {
                 let per_call = if s.calls > 0 { s.usec as f64 / s.calls as f64 } else { 0.0 };
                 let _ = write!(
                     t,
                     "cmdstat_{}:calls={},usec={},usec_per_call={:.2},rejected_calls={},failed_calls={}\r\n",
-                    name, s.calls, s.usec, per_call, s.rejected_calls, s.failed_calls
+                    name.0, s.calls, s.usec, per_call, s.rejected_calls, s.failed_calls
                 );
             }
         }

@@ -1,6 +1,6 @@
 //! Connection and server commands, implemented by the node because they touch
 //! connection state or every shard: PING, HELLO, AUTH, SELECT, CLIENT, INFO,
-//! CONFIG, DEBUG, SHUTDOWN, TIME, COMMAND.
+//! CONFIG, DEBUG, SHUTDOWN, TIME, COMMAND, CLUSTER.
 //!
 //! A command either completes synchronously on the connection's shard
 //! ([`run_sync`]), or says it needs other shards ([`Flow::NeedsShards`]), in
@@ -8,6 +8,7 @@
 //! then calls [`run_async`].
 
 mod client;
+mod cluster;
 mod connection;
 mod info;
 mod server;
@@ -35,8 +36,11 @@ pub fn run_sync(conn: &mut Conn, spec: &'static CommandSpec, args: &Args<'_>) ->
         "ping" | "echo" | "select" | "quit" | "hello" | "auth" | "reset" | "time" => {
             connection::run(conn, spec.name, args)
         }
-        "client|list" | "client|kill" | "client|pause" | "client|unpause" => Flow::NeedsShards,
+        "client|list" | "client|kill" | "client|pause" | "client|unpause" | "client|unblock" => {
+            Flow::NeedsShards
+        }
         name if name.starts_with("client|") => client::run_sync(conn, name, args),
+        name if cluster::is_cluster_command(name) => cluster::run_sync(conn, spec, args),
         "info" | "debug" | "shutdown" | "config|set" | "config|resetstat" | "config|rewrite" => {
             Flow::NeedsShards
         }
@@ -67,10 +71,13 @@ pub async fn run_async(
 ) {
     match spec.name {
         "info" => info::info(conn, args, out).await,
-        "client|list" | "client|kill" | "client|pause" | "client|unpause" => {
+        "client|list" | "client|kill" | "client|pause" | "client|unpause" | "client|unblock" => {
             client::run_async(conn, spec.name, args, out).await
         }
         "debug" => server::debug(conn, args, out).await,
+        name if cluster::is_cluster_command(name) => {
+            cluster::run_async(conn, spec, args, out).await
+        }
         "shutdown" => server::shutdown(conn, args, out).await,
         _ => server::config_async(conn, spec.name, args, out).await,
     }

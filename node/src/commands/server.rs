@@ -6,7 +6,7 @@ use engine::command::Args;
 use engine::resp::Reply;
 
 use super::Flow;
-use crate::config::{self, Config, OPTIONS};
+use crate::config::{self, all_options, Config};
 use crate::conn::Conn;
 use crate::shard::{engine_config, Shard};
 
@@ -32,7 +32,7 @@ pub fn config_sync(conn: &mut Conn, name: &str, args: &Args<'_>) -> Flow {
     }
     let mut found: Vec<(&str, String)> = Vec::new();
     for pattern in args.iter().skip(2) {
-        for o in OPTIONS {
+        for o in all_options() {
             if engine::glob::glob_match(pattern, o.name.as_bytes(), true)
                 && !found.iter().any(|(n, _)| *n == o.name)
             {
@@ -55,7 +55,8 @@ pub async fn config_async(conn: &mut Conn, name: &str, args: &Args<'_>, out: &mu
     match name {
         "config|set" => {
             if !args.len().is_multiple_of(2) {
-                return reply.wrong_arity("config|set");
+                // A name without a value after at least one pair, as Redis 7.0.
+                return reply.syntax_error();
             }
             let mut cfg = conn.shard.core.borrow().cfg.clone();
             let mut seen: Vec<&str> = Vec::new();

@@ -103,7 +103,12 @@ impl Batch {
             && self.parts.iter().all(|p| matches!(p, Part::One { skip: false, .. }))
         {
             // Everything ran here, in order: the local buffer is the answer.
-            out.extend_from_slice(&self.local);
+            if out.is_empty() {
+                // Every reply is here, in order: hand the buffer over.
+                std::mem::swap(out, &mut self.local);
+            } else {
+                out.extend_from_slice(&self.local);
+            }
             self.clear();
             return;
         }

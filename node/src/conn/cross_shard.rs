@@ -103,7 +103,7 @@ pub async fn run(
         core.stats.exec.keyspace_hits += stats.keyspace_hits;
         core.stats.exec.keyspace_misses += stats.keyspace_misses;
         let failed = out.get(reply_start) == Some(&b'-');
-        core.stats.count_command(spec.name, started.elapsed(), failed);
+        core.stats.count_command(spec.name, started.elapsed().as_micros() as u64, failed);
     }
     if !spec.has(flags::WRITE) {
         return;
@@ -126,6 +126,8 @@ pub async fn run(
                         db.remove(&key);
                     }
                 }
+                // A key written back may be one a client blocks on.
+                core.serve_ready();
             })
             .await;
     }

@@ -11,11 +11,14 @@
 //! the batch so far, then run.
 
 pub mod batch;
+mod blocked;
 pub mod cross_shard;
+mod warm;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use engine::command::blocking::is_null_reply;
 use engine::command::{flags, table, Args, CommandSpec, Exec, OwnedCmd, Route};
 use engine::resp::parse::{parse_request_resumable, Progress};
 use engine::resp::{ParseLimits, Parsed, Protocol, Reply, Span};
@@ -24,8 +27,9 @@ use futures_lite::{AsyncReadExt, AsyncWriteExt};
 use glommio::net::TcpStream;
 
 use crate::clients::{Client, ReplyMode};
+use crate::cluster::redirect::Decision;
 use crate::commands::{self, Flow};
-use crate::shard::Shard;
+use crate::shard::{unix_ms, Shard};
 use batch::{Batch, Src};
 
 /// Most commands handled per read before replies are written.
@@ -43,8 +47,48 @@ pub struct Conn {
     pub close: bool,
     /// Set to close the connection at once, dropping replies not yet written.
     drop_replies: bool,
+    /// Set when a blocking command found nothing to serve: the client waits
+    /// before its next command runs.
+    blocked: Option<(blocked::Blocked, bool)>,
     batch: Batch,
     wbuf: Vec<u8>,
+}
+
+/// The bytes read from the client: `buf[start..end]` is not parsed yet.
+pub struct ReadBuf {
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+}
+
+impl ReadBuf {
+    /// Makes room for a read: moves a partial frame to the front, gives a big
+    /// buffer back once it is empty, grows a full one.
+    fn make_room(&mut self) {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == 0 && self.buf.len() > 4 * READ_CHUNK_BYTES {
+            // A big request is done: give its buffer back.
+            self.buf = vec![0; READ_CHUNK_BYTES];
+        }
+        if self.buf.len() - self.end < READ_CHUNK_BYTES / 2 {
+            let grown = (self.buf.len() * 2).max(self.end + READ_CHUNK_BYTES);
+            self.buf.resize(grown, 0);
+        }
+    }
+
+    /// Where the next read goes.
+    fn spare(&mut self) -> &mut [u8] {
+        &mut self.buf[self.end..]
+    }
+
+    /// Bytes read and not parsed yet.
+    fn unparsed(&self) -> usize {
+        self.end - self.start
+    }
 }
 
 /// Serves one client until it disconnects, is killed, or breaks the protocol.
@@ -61,63 +105,45 @@ pub async fn serve(
         client,
         close: false,
         drop_replies: false,
+        blocked: None,
         batch: Batch::new(shards),
         wbuf: Vec::new(),
     };
-    let mut rbuf: Vec<u8> = vec![0; READ_CHUNK_BYTES];
-    let (mut rstart, mut rend) = (0usize, 0usize);
+    let mut rb = ReadBuf { buf: vec![0; READ_CHUNK_BYTES], start: 0, end: 0 };
     let mut spans: Vec<Span> = Vec::new();
     let mut scratch: Vec<u8> = Vec::new();
     let mut progress = Progress::default();
+    let mut warmer = warm::Warmer::default();
     let mut buffered_more = false;
     loop {
         if !buffered_more {
-            // Make room: move the partial frame to the front, grow if full.
-            if rstart > 0 {
-                rbuf.copy_within(rstart..rend, 0);
-                rend -= rstart;
-                rstart = 0;
-            }
-            if rend == 0 && rbuf.len() > 4 * READ_CHUNK_BYTES {
-                // A big request is done: give its buffer back.
-                rbuf = vec![0; READ_CHUNK_BYTES];
-            }
-            if rbuf.len() - rend < READ_CHUNK_BYTES / 2 {
-                let grown = (rbuf.len() * 2).max(rend + READ_CHUNK_BYTES);
-                rbuf.resize(grown, 0);
-            }
-            let n = match stream.read(&mut rbuf[rend..]).await {
+            rb.make_room();
+            let n = match stream.read(rb.spare()).await {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
-            rend += n;
-            let limit = {
-                let mut core = conn.shard.core.borrow_mut();
-                core.stats.net_input_bytes += n as u64;
-                core.cfg.client_query_buffer_limit_bytes as usize
-            };
-            // Arguments already parsed out of an incomplete frame do not count,
-            // as Redis has moved them out of its query buffer.
-            if rend - rstart - progress.parsed_bytes() > limit {
-                tracing::warn!("closing client that exceeded client-query-buffer-limit");
-                break;
-            }
-            if conn.client.borrow().killed {
+            if !conn.note_read(n, progress.parsed_bytes(), &mut rb) {
                 break;
             }
         }
-        buffered_more = false;
         let mut limits = conn.parse_limits();
+        if !buffered_more {
+            let db = conn.client.borrow().db;
+            let at_shard = (conn.shard.id(), conn.shard.shared.shard_count == 1);
+            let core = conn.shard.core.borrow();
+            warmer.warm(&core, at_shard, db, &rb.buf[rb.start..rb.end], &limits);
+        }
+        buffered_more = false;
         loop {
-            let buf = &rbuf[rstart..rend];
+            let buf = &rb.buf[rb.start..rb.end];
             match parse_request_resumable(buf, &limits, &mut progress, &mut spans, &mut scratch) {
                 Ok(Parsed::Incomplete) => break,
-                Ok(Parsed::Empty { consumed }) => rstart += consumed,
+                Ok(Parsed::Empty { consumed }) => rb.start += consumed,
                 Ok(Parsed::Command { consumed }) => {
                     let args = Args::new(buf, &scratch, &spans);
                     conn.dispatch(&args).await;
-                    rstart += consumed;
-                    if conn.close {
+                    rb.start += consumed;
+                    if conn.close || conn.blocked.is_some() {
                         break;
                     }
                     if limits.unauthenticated {
@@ -138,7 +164,7 @@ pub async fn serve(
                 }
             }
         }
-        conn.client.borrow_mut().qbuf_bytes = rend - rstart;
+        conn.client.borrow_mut().qbuf_bytes = rb.unparsed();
         if conn.drop_replies {
             break;
         }
@@ -156,11 +182,46 @@ pub async fn serve(
         if conn.close {
             break;
         }
+        if let Some((b, skip)) = conn.blocked.take() {
+            match blocked::wait(&mut conn, b, &mut stream, &mut rb).await {
+                blocked::Ended::Reply(reply) => {
+                    if !skip {
+                        conn.wbuf.extend_from_slice(&reply);
+                    }
+                    // Then the commands that arrived meanwhile.
+                    buffered_more = true;
+                }
+                blocked::Ended::Closed => break,
+            }
+        }
     }
     stream
 }
 
 impl Conn {
+    /// Accounts for `n` bytes just read into `rb` (`parsed_bytes` of them
+    /// already parsed out of an incomplete frame); false when the connection
+    /// must close (query buffer limit, CLIENT KILL).
+    fn note_read(&mut self, n: usize, parsed_bytes: usize, rb: &mut ReadBuf) -> bool {
+        rb.end += n;
+        let limit = {
+            let mut core = self.shard.core.borrow_mut();
+            core.stats.net_input_bytes += n as u64;
+            core.cfg.client_query_buffer_limit_bytes as usize
+        };
+        // Arguments already parsed out of an incomplete frame do not count,
+        // as Redis has moved them out of its query buffer.
+        if rb.unparsed() - parsed_bytes > limit {
+            tracing::warn!("closing client that exceeded client-query-buffer-limit");
+            return false;
+        }
+        let mut c = self.client.borrow_mut();
+        // Once per read, as Redis stamps it in readQueryFromClient.
+        c.last_interaction = std::time::Instant::now();
+        c.qbuf_bytes = rb.unparsed();
+        !c.killed
+    }
+
     fn parse_limits(&self) -> ParseLimits {
         let core = self.shard.core.borrow();
         ParseLimits {
@@ -213,7 +274,7 @@ impl Conn {
             self.reply_error_bytes(&unknown_command_error(args));
             return;
         };
-        if !spec.subcommands.is_empty() && spec.arity_ok(args.len()) {
+        if !spec.subcommands.is_empty() && spec.arity_ok(args.len()) && args.len() > 1 {
             match table::lookup_sub(spec, args.get(1)) {
                 Some(sub) => spec = sub,
                 None => {
@@ -243,9 +304,20 @@ impl Conn {
                 return;
             }
             c.last_cmd = spec.name;
-            c.last_interaction = std::time::Instant::now();
             (c.db, c.proto)
         };
+        match self.cluster_decision(spec, args) {
+            Decision::Run => {}
+            Decision::Refuse(err) => {
+                self.shard.core.borrow_mut().stats.count_rejected(spec.name);
+                self.reply_error(&err);
+                return;
+            }
+            Decision::Verify(v) => {
+                let skip = self.take_skip();
+                return self.run_verified(spec, args, proto, skip, v).await;
+            }
+        }
         self.wait_for_pause(spec).await;
         // CLIENT REPLY decides its own reply: ON answers even when replies were OFF.
         let skip = if spec.name == "client|reply" {
@@ -253,6 +325,47 @@ impl Conn {
         } else {
             self.take_skip()
         };
+        if spec.blocking.is_some() {
+            return self.dispatch_blocking(spec, args, db, proto, skip).await;
+        }
+        self.route(spec, args, db, proto, skip).await;
+    }
+
+    /// Runs a blocking command's table entry after the replies before it are
+    /// out; when it finds nothing to serve, the client blocks (see
+    /// [`blocked`]) before its next command.
+    async fn dispatch_blocking(
+        &mut self,
+        spec: &'static CommandSpec,
+        args: &Args<'_>,
+        db: usize,
+        proto: Protocol,
+        skip: bool,
+    ) {
+        let ops = spec.blocking.expect("a blocking command");
+        self.batch.finish(&self.shard, &mut self.wbuf).await;
+        let mark = self.wbuf.len();
+        self.route(spec, args, db, proto, false).await;
+        self.batch.finish(&self.shard, &mut self.wbuf).await;
+        if is_null_reply(&self.wbuf[mark..]) {
+            self.wbuf.truncate(mark);
+            let cmd = std::sync::Arc::new(args.to_owned_cmd());
+            let deadline_ms = ops.deadline_ms(args, crate::shard::unix_ms());
+            self.blocked = Some((blocked::Blocked { spec, cmd, db, proto, deadline_ms }, skip));
+        } else if skip {
+            self.wbuf.truncate(mark);
+        }
+    }
+
+    /// Runs a command where its keys (or its kind) say.
+    async fn route(
+        &mut self,
+        spec: &'static CommandSpec,
+        args: &Args<'_>,
+        db: usize,
+        proto: Protocol,
+        skip: bool,
+    ) {
         match (spec.exec, spec.route) {
             (Exec::Node, _) => self.run_node_command(spec, args, skip).await,
             (Exec::Keyspace(_), _) if spec.name == "scan" => {
@@ -273,8 +386,11 @@ impl Conn {
             }
             (Exec::Keyspace(_), Route::Keys(split)) => {
                 let me = self.shard.id();
-                // The common case, all keys on one shard, allocates nothing.
-                let (target, spans_shards, last_pos) = {
+                // The common case, all keys on one shard, allocates nothing;
+                // with one shard there is nothing to route.
+                let (target, spans_shards, last_pos) = if self.shard.shared.shard_count == 1 {
+                    (me, false, None)
+                } else {
                     let core = self.shard.core.borrow();
                     let mut target = None;
                     let mut spans_shards = false;
@@ -315,6 +431,53 @@ impl Conn {
                 let src = self.run_on(me, me, spec, db, proto, args, None);
                 self.batch.push_remote(src, skip);
             }
+        }
+    }
+
+    /// In cluster mode, where the command goes (MOVED, CROSSSLOT, CLUSTERDOWN,
+    /// or a key check on a migrating or importing slot). The client's ASKING
+    /// flag lasts for this one command (ASKING itself aside).
+    fn cluster_decision(&self, spec: &CommandSpec, args: &Args<'_>) -> Decision {
+        let core = self.shard.core.borrow();
+        let Some(view) = core.slot_view.as_ref() else { return Decision::Run };
+        let asking = {
+            let mut c = self.client.borrow_mut();
+            spec.name != "asking" && std::mem::take(&mut c.asking)
+        };
+        let reads = core.cfg.cluster.allow_reads_when_down;
+        crate::cluster::redirect::check(view, spec, args, reads, asking)
+    }
+
+    /// Runs a command on a migrating or importing slot: on the slot's shard,
+    /// checking which of its keys exist right before it runs (ASK, TRYAGAIN).
+    async fn run_verified(
+        &mut self,
+        spec: &'static CommandSpec,
+        args: &Args<'_>,
+        proto: Protocol,
+        skip: bool,
+        v: crate::cluster::redirect::Verify,
+    ) {
+        self.batch.finish(&self.shard, &mut self.wbuf).await;
+        let owner = self.shard.core.borrow().shard_of(v.slot);
+        let cmd = args.to_owned_cmd();
+        let reply = self
+            .shard
+            .on_shard(owner, move |s: &Shard| {
+                let mut core = s.core.borrow_mut();
+                let args = cmd.args();
+                let positions: Vec<usize> = spec.key_positions(&args).collect();
+                let now_ms = unix_ms();
+                let mut out = Vec::new();
+                match v.decide(core.ks.db(0), &args, &positions, now_ms) {
+                    Some(err) => Reply::new(&mut out, proto).error(&err),
+                    None => core.exec(spec, 0, proto, &args, &mut out),
+                }
+                out
+            })
+            .await;
+        if !skip {
+            self.wbuf.extend_from_slice(&reply);
         }
     }
 
@@ -433,7 +596,7 @@ impl Conn {
             }
         };
         let mut core = self.shard.core.borrow_mut();
-        core.stats.count_command(spec.name, started.elapsed(), failed.is_some());
+        core.stats.count_command(spec.name, started.elapsed().as_micros() as u64, failed.is_some());
         if let Some(head) = failed {
             core.stats.count_error(&head);
         }

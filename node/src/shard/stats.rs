@@ -1,7 +1,6 @@
 //! Per-shard counters, summed over shards by INFO.
 
 use ahash::AHashMap as HashMap;
-use std::time::Duration;
 
 use engine::command::ExecStats;
 
@@ -18,13 +17,33 @@ pub struct CommandStat {
     pub failed_calls: u64,
 }
 
+/// A command's name as a map key, hashed and compared by address: every name
+/// comes from the command table, so one command has one address, and a
+/// lookup per executed command costs no string hashing.
+#[derive(Clone, Copy, Debug)]
+pub struct CommandName(pub &'static str);
+
+impl PartialEq for CommandName {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for CommandName {}
+
+impl std::hash::Hash for CommandName {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.0.as_ptr() as usize).hash(state)
+    }
+}
+
 /// Counters of one shard.
 #[derive(Clone, Default)]
 pub struct ShardStats {
     /// Keyspace hits and misses.
     pub exec: ExecStats,
     /// Per command name.
-    pub commands: HashMap<&'static str, CommandStat>,
+    pub commands: HashMap<CommandName, CommandStat>,
     /// Commands processed.
     pub total_commands: u64,
     /// Connections accepted by this shard.
@@ -74,10 +93,10 @@ impl OpsSampler {
 impl ShardStats {
     /// Counts one execution of `name`.
     #[inline]
-    pub fn count_command(&mut self, name: &'static str, took: Duration, failed: bool) {
-        let s = self.commands.entry(name).or_default();
+    pub fn count_command(&mut self, name: &'static str, took_us: u64, failed: bool) {
+        let s = self.commands.entry(CommandName(name)).or_default();
         s.calls += 1;
-        s.usec += took.as_micros() as u64;
+        s.usec += took_us;
         s.failed_calls += failed as u64;
         self.total_commands += 1;
     }
@@ -97,7 +116,7 @@ impl ShardStats {
 
     /// Counts a command rejected before execution.
     pub fn count_rejected(&mut self, name: &'static str) {
-        self.commands.entry(name).or_default().rejected_calls += 1;
+        self.commands.entry(CommandName(name)).or_default().rejected_calls += 1;
     }
 
     /// Adds another shard's counters to these (for INFO).
@@ -105,7 +124,7 @@ impl ShardStats {
         self.exec.keyspace_hits += other.exec.keyspace_hits;
         self.exec.keyspace_misses += other.exec.keyspace_misses;
         for (k, v) in &other.commands {
-            let s = self.commands.entry(k).or_default();
+            let s = self.commands.entry(*k).or_default();
             s.calls += v.calls;
             s.usec += v.usec;
             s.rejected_calls += v.rejected_calls;

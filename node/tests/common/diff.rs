@@ -12,7 +12,7 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use crate::common::Server;
+use crate::common::{redis_server, slotd, Server};
 
 /// How long to wait for one reply before calling the server stuck.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -136,6 +136,11 @@ impl RespConn {
     /// Sends one command.
     pub fn send(&mut self, args: &[Vec<u8>]) -> io::Result<()> {
         self.writer.write_all(&encode_command(args))
+    }
+
+    /// Sends bytes as they are (several commands in one write, say).
+    pub fn send_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.writer.write_all(bytes)
     }
 
     /// Reads exactly one complete reply (an attribute and the value it
@@ -376,20 +381,52 @@ fn equivalent(name: &str, a: &Reply, b: &Reply) -> bool {
             a.value.as_int().is_some() && b.value.as_int().is_some()
         }
         "HELLO" => !a.value.is_error() && !b.value.is_error() && a.raw[0] == b.raw[0],
-        // A hashtable's order is its own (an intset's, ascending, is checked
-        // where the encoding is known: diff_set.rs).
-        "SMEMBERS" | "SINTER" | "SUNION" | "SDIFF" => same_members(&a.value, &b.value),
+        // Random members: the same shape (a string, or an array of as many
+        // elements of the same types); picks are random on both sides.
+        "ZRANDMEMBER" => same_shape(&a.value, &b.value),
+        // A whole collection in one call (cursor 0 on both sides): the same
+        // (field, value) pairs in any order (hash-table encodings).
+        "ZSCAN" => match (scan_pairs(&a.value), scan_pairs(&b.value)) {
+            (Some(x), Some(y)) => x == y,
+            _ => false,
+        },
         _ => false,
     }
 }
 
-/// True when both are aggregates of the same type holding the same elements,
-/// in any order.
-pub fn same_members(a: &Resp, b: &Resp) -> bool {
+/// True when two replies have the same type and length, recursively, bulk
+/// contents aside.
+fn same_shape(a: &Resp, b: &Resp) -> bool {
     match (a, b) {
-        (Resp::Agg(t, Some(x)), Resp::Agg(u, Some(y))) => t == u && sorted(x) == sorted(y),
-        _ => false,
+        (Resp::Blob(t, x), Resp::Blob(u, y)) => t == u && x.is_some() == y.is_some(),
+        (Resp::Agg(t, Some(x)), Resp::Agg(u, Some(y))) => {
+            t == u && x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_shape(p, q))
+        }
+        _ => a == b,
     }
+}
+
+/// The sorted (field, value) pairs of a finished collection scan reply
+/// (`*2 $1 0 *2n ...`), or None for anything else.
+fn scan_pairs(r: &Resp) -> Option<Vec<Vec<u8>>> {
+    let Resp::Agg(b'*', Some(items)) = r else { return None };
+    let [Resp::Blob(b'$', Some(cursor)), Resp::Agg(b'*', Some(flat))] = &items[..] else {
+        return None;
+    };
+    if cursor != b"0" || flat.len() % 2 != 0 {
+        return None;
+    }
+    let mut pairs: Vec<Vec<u8>> = flat
+        .chunks(2)
+        .map(|p| {
+            let mut e = Vec::new();
+            p[0].encode(&mut e);
+            p[1].encode(&mut e);
+            e
+        })
+        .collect();
+    pairs.sort();
+    Some(pairs)
 }
 
 fn sorted(items: &[Resp]) -> Vec<Vec<u8>> {
@@ -405,25 +442,24 @@ fn sorted(items: &[Resp]) -> Vec<Vec<u8>> {
     v
 }
 
-/// Where the cursor of a SCAN or SSCAN is, if `args` starts a new iteration
-/// (cursor 0), which the harness runs to completion on each server and
-/// compares as a set of keys (members).
-fn full_scan_cursor(args: &[Vec<u8>]) -> Option<usize> {
-    let at = if args.first()?.eq_ignore_ascii_case(b"scan") {
-        1
-    } else if args[0].eq_ignore_ascii_case(b"sscan") {
-        2
-    } else {
-        return None;
-    };
-    (args.get(at)? == b"0").then_some(at)
+/// Whether `args` is a SCAN starting a new iteration, which the harness runs to
+/// completion on each server and compares as a set of keys.
+fn is_full_scan(args: &[Vec<u8>]) -> bool {
+    args.len() >= 2 && args[0].eq_ignore_ascii_case(b"scan") && args[1] == b"0"
 }
 
-/// Runs a SCAN (cursor at `args[at]`) from cursor 0 to the end. An error
-/// reply is returned as is; otherwise the result is `*2 0 [sorted distinct keys]`.
-fn full_scan(conn: &mut RespConn, args: &[Vec<u8>], at: usize) -> io::Result<Reply> {
+/// Runs a SCAN-like command (cursor at argument `cursor_at`) from its cursor to
+/// the end. An error reply is returned as is; otherwise the result is `*2 0
+/// [sorted distinct groups]`, where a group is `group` consecutive elements
+/// (1 for keys, 2 for HSCAN's field and value).
+fn full_scan(
+    conn: &mut RespConn,
+    args: &[Vec<u8>],
+    cursor_at: usize,
+    group: usize,
+) -> io::Result<Reply> {
     let mut args = args.to_vec();
-    let mut keys = BTreeSet::new();
+    let mut groups = BTreeSet::new();
     for _ in 0..SCAN_MAX_CALLS {
         let r = conn.call(&args)?;
         let (cursor, batch) = match &r.value {
@@ -433,19 +469,35 @@ fn full_scan(conn: &mut RespConn, args: &[Vec<u8>], at: usize) -> io::Result<Rep
             },
             _ => return Ok(r),
         };
-        for k in batch {
-            keys.insert(k);
+        for g in batch.chunks(group) {
+            groups.insert(g.to_vec());
         }
         if cursor == b"0" {
-            let list = keys.into_iter().collect();
+            let list = groups.into_iter().flatten().collect();
             return Ok(Reply::from_value(Resp::Agg(
                 b'*',
                 Some(vec![Resp::Blob(b'$', Some(b"0".to_vec())), Resp::Agg(b'*', Some(list))]),
             )));
         }
-        args[at] = cursor;
+        args[cursor_at] = cursor;
     }
     Err(bad(format!("SCAN did not finish in {SCAN_MAX_CALLS} calls")))
+}
+
+/// Whether two aggregate replies hold the same groups of `group` consecutive
+/// elements in any order (HGETALL of a hashtable: `group` 2; HKEYS: 1).
+pub fn same_unordered(a: &Reply, b: &Reply, group: usize) -> bool {
+    match (&a.value, &b.value) {
+        (Resp::Agg(ta, Some(x)), Resp::Agg(tb, Some(y))) if ta == tb && x.len() == y.len() => {
+            fn sorted_groups(items: &[Resp], group: usize) -> Vec<&[Resp]> {
+                let mut g: Vec<&[Resp]> = items.chunks(group).collect();
+                g.sort();
+                g
+            }
+            sorted_groups(x, group) == sorted_groups(y, group)
+        }
+        _ => false,
+    }
 }
 
 /// A command and what redis-server replied, for the report's context.
@@ -524,31 +576,53 @@ impl Differ {
         }
     }
 
+    /// slotd on `shards` shards started with `slotd_args` against
+    /// redis-server started with `redis_args`; `family` names the run.
+    pub fn for_shards(
+        shards: usize,
+        family: &str,
+        slotd_args: &'static [&'static str],
+        redis_args: &[&str],
+    ) -> Self {
+        let label =
+            format!("slotd {shards} shard{} ({family})", if shards == 1 { "" } else { "s" });
+        Differ::new(Box::new(move || slotd(shards, slotd_args)), redis_server(redis_args), &label)
+    }
+
     /// Sends `args` to both servers and compares the replies.
     pub fn check(&mut self, args: &[Vec<u8>]) -> Outcome {
         let (got, want) = self.exchange(args);
         self.judge(args, got, want)
     }
 
-    /// Sends `args` to both servers and judges the replies with `same(redis,
-    /// slotd)` instead of [`equivalent`] (random replies checked by property).
-    pub fn check_by(
-        &mut self,
-        args: &[Vec<u8>],
-        same: impl FnOnce(&Reply, &Reply) -> bool,
-    ) -> Outcome {
+    /// Sends `args` to both servers and compares the replies with `same`
+    /// (redis-server's reply first), for replies that are random or unordered
+    /// (HRANDFIELD, HGETALL of a hashtable ...). Byte-equal replies always match.
+    pub fn check_by(&mut self, args: &[Vec<u8>], same: &dyn Fn(&Reply, &Reply) -> bool) -> Outcome {
         let (got, want) = self.exchange(args);
         self.judge_by(args, got, want, same)
     }
 
-    /// Sends `args` to both servers and returns (slotd, redis) replies without
-    /// comparing them (None for a broken exchange, after recovering from it).
-    pub fn query(&mut self, args: &[Vec<u8>]) -> (Option<Reply>, Option<Reply>) {
+    /// Runs a SCAN-like command (cursor at argument `cursor_at`) to the end on
+    /// each server and compares the sets of groups of `group` elements
+    /// returned (HSCAN of a hashtable: cursor at 2, groups of 2).
+    pub fn check_full_scan(&mut self, args: &[Vec<u8>], cursor_at: usize, group: usize) -> Outcome {
+        let got = full_scan(&mut self.s, args, cursor_at, group);
+        let want = full_scan(&mut self.r, args, cursor_at, group);
+        self.judge(args, got, want)
+    }
+
+    /// The port redis-server listens on (for a generator's own look at its state).
+    pub fn redis_port(&self) -> u16 {
+        self.redis.port
+    }
+
+    /// [`Differ::check`], also returning redis-server's reply, for a generator
+    /// that chooses what to send next from the state (None if redis failed).
+    pub fn check_returning(&mut self, args: &[Vec<u8>]) -> (Outcome, Option<Resp>) {
         let (got, want) = self.exchange(args);
-        let want_text = want.as_ref().map_or_else(io_text, |w| show(&w.raw));
-        self.remember(args, format!("{want_text} (not compared)"));
-        self.recover_from(&got, &want);
-        (got.ok(), want.ok())
+        let redis = want.as_ref().ok().map(|w| w.value.clone());
+        (self.judge(args, got, want), redis)
     }
 
     /// Sends all of `cmds` to both servers in one write each (a pipeline),
@@ -594,21 +668,21 @@ impl Differ {
         want: io::Result<Reply>,
     ) -> Outcome {
         let name = command_name(args);
-        self.judge_by(args, got, want, |w, g| equivalent(&name, w, g))
+        self.judge_by(args, got, want, &|w, g| equivalent(&name, w, g))
     }
 
-    /// [`Self::judge`] with `same(redis, slotd)` deciding.
+    /// [`Self::judge`] with the comparison `same` (redis-server's reply first).
     fn judge_by(
         &mut self,
         args: &[Vec<u8>],
         got: io::Result<Reply>,
         want: io::Result<Reply>,
-        same: impl FnOnce(&Reply, &Reply) -> bool,
+        same: &dyn Fn(&Reply, &Reply) -> bool,
     ) -> Outcome {
         self.count += 1;
         let name = command_name(args);
         let same = match (&got, &want) {
-            (Ok(g), Ok(w)) => same(w, g),
+            (Ok(g), Ok(w)) => g.raw == w.raw || same(w, g),
             _ => false,
         };
         if want.as_ref().is_ok_and(|w| w.value.is_error()) {
@@ -631,7 +705,10 @@ impl Differ {
     /// Sends `args` to both servers and reads the replies without comparing
     /// them (setup commands whose replies legitimately differ).
     pub fn unchecked(&mut self, args: &[Vec<u8>]) {
-        self.query(args);
+        let (got, want) = self.exchange(args);
+        let want_text = want.as_ref().map_or_else(io_text, |w| show(&w.raw));
+        self.remember(args, format!("{want_text} (not compared)"));
+        self.recover_from(&got, &want);
     }
 
     /// After a broken exchange: redis-server failing is the harness's problem
@@ -668,8 +745,8 @@ impl Differ {
     }
 
     fn exchange(&mut self, args: &[Vec<u8>]) -> (io::Result<Reply>, io::Result<Reply>) {
-        if let Some(at) = full_scan_cursor(args) {
-            return (full_scan(&mut self.s, args, at), full_scan(&mut self.r, args, at));
+        if is_full_scan(args) {
+            return (full_scan(&mut self.s, args, 1, 1), full_scan(&mut self.r, args, 1, 1));
         }
         // Write to both before reading either, so the waits overlap.
         let sent_s = self.s.send(args);
@@ -775,4 +852,164 @@ impl Rng {
     pub fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
         xs[self.below(xs.len())]
     }
+}
+
+/// One generated command of a random run.
+pub struct Generated {
+    /// The command's words.
+    pub args: Vec<Vec<u8>>,
+    /// It may not go in a pipeline (it pauses first, is iterated
+    /// interactively, or may block the connection).
+    pub solo: bool,
+    /// Milliseconds to wait before sending it (it compares times that the
+    /// previous command set).
+    pub pause_ms: u64,
+}
+
+impl Generated {
+    /// A command that may go anywhere.
+    pub fn any(words: Vec<String>) -> Generated {
+        Generated {
+            args: words.into_iter().map(String::into_bytes).collect(),
+            solo: false,
+            pause_ms: 0,
+        }
+    }
+
+    /// A command that must be sent alone.
+    pub fn solo(words: Vec<String>) -> Generated {
+        Generated { solo: true, ..Generated::any(words) }
+    }
+}
+
+/// Reads a setting from the environment, or `default` when unset.
+pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    match std::env::var(name) {
+        Ok(v) => v.parse().unwrap_or_else(|_| panic!("{name}={v} does not parse")),
+        Err(_) => default,
+    }
+}
+
+/// Most commands in one pipelined write of a random run.
+pub const MAX_PIPELINE: usize = 32;
+
+/// A seeded random run: `SLOTD_DIFF_SEED` and `SLOTD_DIFF_COUNT` override the
+/// defaults a test file picks.
+pub struct RandomRun {
+    /// Names the run in every report (`list pipelines` ...).
+    pub mode: String,
+    pub seed: u64,
+    /// Commands to send.
+    pub count: usize,
+    /// Send pipelines of 1 to [`MAX_PIPELINE`] commands in one write, which
+    /// lets slotd run commands for different shards concurrently; replies
+    /// must still be what sequential execution gives.
+    pub pipelined: bool,
+    /// Stop after this many mismatches: each costs a resync, and by then the
+    /// report has said what there is to say.
+    pub max_mismatches: usize,
+}
+
+impl RandomRun {
+    /// A run named `mode` with the given defaults, overridable from the
+    /// environment.
+    pub fn from_env(mode: &str, pipelined: bool, default_seed: u64, default_count: usize) -> Self {
+        RandomRun {
+            mode: mode.to_string(),
+            seed: env_or("SLOTD_DIFF_SEED", default_seed),
+            count: env_or("SLOTD_DIFF_COUNT", default_count),
+            pipelined,
+            max_mismatches: 1000,
+        }
+    }
+
+    /// Sends `count` commands from `next` (given a generator seeded with
+    /// `seed`), comparing every reply; both servers are flushed after a
+    /// mismatch so that diverged state does not cascade. `skip` may drop a
+    /// command about to be sent alone (it may ask the servers first).
+    pub fn run(
+        &self,
+        d: &mut Differ,
+        next: impl FnMut() -> Generated,
+        mut skip: impl FnMut(&mut Differ, &[Vec<u8>]) -> bool,
+    ) {
+        self.run_by(d, next, |d, args| (!skip(d, args)).then(|| d.check(args)))
+    }
+
+    /// [`Self::run`] where `check` sends and compares each command sent alone
+    /// (None when it chose to drop it), for families whose replies need
+    /// their own comparison (unordered, random); pipelines are compared
+    /// byte for byte, so such commands must be [`Generated::solo`].
+    pub fn run_by(
+        &self,
+        d: &mut Differ,
+        mut next: impl FnMut() -> Generated,
+        mut check: impl FnMut(&mut Differ, &[Vec<u8>]) -> Option<Outcome>,
+    ) {
+        let (mode, seed) = (&self.mode, self.seed);
+        let mut rng = Rng(seed ^ 0x9e37);
+        d.dedupe = true;
+        d.resync();
+        let mut step = 0;
+        while step < self.count {
+            let batch = if self.pipelined { 1 + rng.below(MAX_PIPELINE) } else { 1 };
+            let mut cmds = Vec::with_capacity(batch);
+            let mut pause_ms = 0;
+            while cmds.len() < batch {
+                let g = next();
+                if self.pipelined && (g.solo || g.pause_ms > 0) {
+                    continue;
+                }
+                pause_ms = g.pause_ms;
+                cmds.push(g.args);
+            }
+            d.context = format!("{mode} SLOTD_DIFF_SEED={seed} step {step}");
+            step += batch;
+            if pause_ms > 0 {
+                std::thread::sleep(std::time::Duration::from_millis(pause_ms));
+            }
+            let outcome =
+                if self.pipelined { Some(d.check_pipeline(&cmds)) } else { check(d, &cmds[0]) };
+            if outcome == Some(Outcome::Different) {
+                if d.per_name.values().sum::<usize>() >= self.max_mismatches {
+                    eprintln!(
+                        "[{mode}] stopping at step {step}: {} mismatches",
+                        self.max_mismatches
+                    );
+                    break;
+                }
+                d.resync();
+            }
+        }
+        d.context = format!("{mode} SLOTD_DIFF_SEED={seed}, final state");
+    }
+}
+
+/// The three standard random runs of a family as tests: `$differ(shards)`
+/// builds the [`Differ`], `$run(&mut differ, pipelined)` sends the stream;
+/// one shard, two shards, and two shards pipelined.
+#[macro_export]
+macro_rules! differential_runs {
+    ($differ:path, $run:path, $one:ident, $two:ident, $pipelined:ident) => {
+        #[test]
+        fn $one() {
+            let mut d = $differ(1);
+            $run(&mut d, false);
+            d.finish();
+        }
+
+        #[test]
+        fn $two() {
+            let mut d = $differ(2);
+            $run(&mut d, false);
+            d.finish();
+        }
+
+        #[test]
+        fn $pipelined() {
+            let mut d = $differ(2);
+            $run(&mut d, true);
+            d.finish();
+        }
+    };
 }

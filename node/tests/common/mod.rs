@@ -96,8 +96,18 @@ fn wait_ready(port: u16, child: &mut Child) -> bool {
 }
 
 fn start(tag: &str, program: &str, args: &dyn Fn(u16, &PathBuf) -> Vec<String>) -> Server {
+    start_on(tag, program, None, args)
+}
+
+/// [`start`] on `port` when given (one attempt), else on a free port.
+fn start_on(
+    tag: &str,
+    program: &str,
+    fixed_port: Option<u16>,
+    args: &dyn Fn(u16, &PathBuf) -> Vec<String>,
+) -> Server {
     for _attempt in 0..5 {
-        let port = free_port();
+        let port = fixed_port.unwrap_or_else(free_port);
         let dir = temp_dir(tag);
         let mut child = Command::new(program)
             .args(args(port, &dir))
@@ -117,9 +127,14 @@ fn start(tag: &str, program: &str, args: &dyn Fn(u16, &PathBuf) -> Vec<String>) 
 
 /// Starts slotd with `shards` shards and extra `--option value` arguments.
 pub fn slotd(shards: usize, extra: &[&str]) -> Server {
+    slotd_on(None, shards, extra)
+}
+
+/// [`slotd`] on `port` when given (a node restarted where it was).
+pub fn slotd_on(port: Option<u16>, shards: usize, extra: &[&str]) -> Server {
     let bin = env!("CARGO_BIN_EXE_slotd");
     let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-    start("slotd", bin, &move |port, _dir| {
+    start_on("slotd", bin, port, &move |port, _dir| {
         let mut a = vec![
             "--port".into(),
             port.to_string(),

@@ -1,0 +1,318 @@
+//! Cluster mode (`cluster-enabled yes`): the node's cluster state and its
+//! nodes.conf, and the slot view every shard routes by.
+//!
+//! The state ([`ClusterNode`]: engine's `Cluster` plus its file) lives on
+//! shard 0; other shards reach it by message. Each change is saved to
+//! nodes.conf (written to a temporary file, synced, renamed over the old
+//! one: a crash leaves the old file or the new, never half of one) and a new
+//! [`SlotView`] is handed to every shard. A shard routes each command by its
+//! own copy of the view, without locks.
+//!
+//! Invariants:
+//! - nodes.conf always describes the state the shards route by, or a later one;
+//! - only one process uses a nodes.conf (a lock file beside it is held).
+
+pub mod bus;
+pub mod config;
+pub mod redirect;
+
+use std::fs::File;
+use std::io::Write;
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+
+use engine::cluster::bus::NODE_ID_BYTES;
+use engine::cluster::nodes_conf;
+use engine::cluster::state::{new_id, Cluster, Health};
+use engine::slot::{Slot, SLOT_COUNT};
+
+use crate::config::Config;
+
+/// The cluster state of this node, with the file it is kept in.
+pub struct ClusterNode {
+    pub state: Cluster,
+    file: PathBuf,
+    _lock: File,
+    /// Version of the last view handed out.
+    view_version: u64,
+    /// The bus links up now (CLUSTER LINKS), by link id.
+    pub links: std::collections::BTreeMap<u64, LinkRecord>,
+}
+
+/// One bus link as CLUSTER LINKS shows it.
+#[derive(Clone, Debug)]
+pub struct LinkRecord {
+    /// Opened by us ("to") or by the peer ("from").
+    pub outbound: bool,
+    /// The node it belongs to (None: an inbound link not yet bound).
+    pub node: Option<u64>,
+    /// Unix ms it was made.
+    pub created_ms: u64,
+}
+
+impl ClusterNode {
+    /// CLUSTER LINKS: one map per link bound to a node.
+    pub fn reply_links(&self, out: &mut engine::resp::Reply<'_>) {
+        let bound: Vec<(&LinkRecord, &engine::cluster::state::Node)> = self
+            .links
+            .values()
+            .filter_map(|l| l.node.and_then(|h| self.state.by_handle(h)).map(|n| (l, n)))
+            .collect();
+        out.array(bound.len());
+        for (l, n) in bound {
+            out.map(6);
+            out.bulk(b"direction");
+            out.bulk(if l.outbound { b"to" } else { b"from" });
+            out.bulk(b"node");
+            out.bulk(&n.id);
+            out.bulk(b"create-time");
+            out.int(l.created_ms as i64);
+            out.bulk(b"events");
+            out.bulk(b"r");
+            out.bulk(b"send-buffer-allocated");
+            out.int(0);
+            out.bulk(b"send-buffer-used");
+            out.int(0);
+        }
+    }
+}
+
+impl ClusterNode {
+    /// Loads nodes.conf from `dir` (or starts a new one-node cluster with a
+    /// random id and writes it), holding the file's lock.
+    pub fn open(cfg: &Config) -> Result<ClusterNode, String> {
+        let file = cfg.dir.join(&cfg.cluster.config_file);
+        let lock = lock(&file)?;
+        let text = match std::fs::read_to_string(&file) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(format!("cannot read {}: {e}", file.display())),
+        };
+        let fresh = text.trim().is_empty();
+        let mut state = if fresh {
+            Cluster::new(new_id(random_bytes()?))
+        } else {
+            nodes_conf::parse(&text, crate::shard::unix_ms()).map_err(|e| {
+                format!(
+                    "Unrecoverable error: corrupted cluster config file {}: {e}",
+                    file.display()
+                )
+            })?
+        };
+        let me = state.myself_mut();
+        me.port = cfg.cluster.announce_port_or(cfg.port);
+        me.cport = cfg.cluster.announce_bus_port_or(cfg.port);
+        // The address is learnt from peers (or announced); a loaded one stays.
+        if !cfg.cluster.announce_ip.is_empty() {
+            me.ip = cfg.cluster.announce_ip.clone();
+        }
+        me.hostname = cfg.cluster.announce_hostname.clone();
+        state.update_health(cfg.cluster.require_full_coverage);
+        let node =
+            ClusterNode { state, file, _lock: lock, view_version: 0, links: Default::default() };
+        node.save().map_err(|e| format!("cannot write {}: {e}", node.file.display()))?;
+        if fresh {
+            tracing::info!("No cluster configuration found, I'm {}", node.my_id());
+        } else {
+            tracing::info!("Node configuration loaded, I'm {}", node.my_id());
+        }
+        Ok(node)
+    }
+
+    /// This node's id.
+    pub fn my_id(&self) -> &str {
+        engine::cluster::state::id_str(&self.state.myself().id)
+    }
+
+    /// Writes nodes.conf atomically and durably.
+    pub fn save(&self) -> std::io::Result<()> {
+        let tmp = self.file.with_extension("conf.tmp");
+        let mut f = File::create(&tmp)?;
+        f.write_all(nodes_conf::render(&self.state).as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &self.file)?;
+        if let Some(dir) = self.file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            File::open(dir)?.sync_all()?;
+        }
+        Ok(())
+    }
+
+    /// What the shards route by; each call gives a newer version.
+    pub fn view(&mut self) -> SlotView {
+        self.view_version += 1;
+        let mut addrs: Vec<String> = Vec::new();
+        let mut addr_of = |ip: &str, port: u16| -> u16 {
+            let a = format!("{ip}:{port}");
+            let i = addrs.iter().position(|x| *x == a).unwrap_or_else(|| {
+                addrs.push(a);
+                addrs.len() - 1
+            });
+            i as u16 + FIRST_PEER
+        };
+        let mut owner = vec![UNASSIGNED; SLOT_COUNT].into_boxed_slice();
+        let me = self.state.myself().id;
+        for (first, last, node) in self.state.slot_ranges() {
+            let o = if node.id == me { MINE } else { addr_of(&node.ip, node.port) };
+            owner[first as usize..=last as usize].fill(o);
+        }
+        let mut migrating = vec![UNASSIGNED; SLOT_COUNT].into_boxed_slice();
+        let mut importing = vec![false; SLOT_COUNT].into_boxed_slice();
+        for slot in 0..SLOT_COUNT {
+            if let Some(n) = self.state.migrating_to(slot as Slot) {
+                migrating[slot] = addr_of(&n.ip, n.port);
+            }
+            importing[slot] = self.state.importing_from(slot as Slot).is_some();
+        }
+        SlotView {
+            owner,
+            migrating,
+            importing,
+            addrs,
+            ok: self.state.health == Health::Ok,
+            version: self.view_version,
+        }
+    }
+}
+
+/// Hands `view` to every shard; a shard keeps it unless it has a newer one.
+pub async fn install_view(
+    shard: &std::rc::Rc<crate::shard::Shard>,
+    view: std::sync::Arc<SlotView>,
+) {
+    shard
+        .on_all_shards(move |s: &crate::shard::Shard| {
+            let mut core = s.core.borrow_mut();
+            if core.slot_view.as_ref().is_none_or(|v| v.version < view.version) {
+                core.slot_view = Some(view.clone());
+            }
+        })
+        .await;
+}
+
+/// The lock beside nodes.conf, held for the life of the process.
+fn lock(file: &Path) -> Result<File, String> {
+    let path = file.with_extension("conf.lock");
+    let f = File::create(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    // SAFETY: flock on a descriptor we own.
+    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        return Err(format!(
+            "Sorry, the cluster configuration file {} is already used by a different Redis Cluster node. \
+             Please make sure that different nodes use different cluster configuration files.",
+            file.display()
+        ));
+    }
+    Ok(f)
+}
+
+/// Random bytes for a node id, from the kernel.
+fn random_bytes() -> Result<[u8; NODE_ID_BYTES / 2], String> {
+    use std::io::Read;
+    let mut b = [0u8; NODE_ID_BYTES / 2];
+    File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut b))
+        .map_err(|e| format!("cannot read /dev/urandom for a node id: {e}"))?;
+    Ok(b)
+}
+
+const UNASSIGNED: u16 = 0;
+const MINE: u16 = 1;
+const FIRST_PEER: u16 = 2;
+
+/// Who serves each slot, as the shards route by it.
+pub struct SlotView {
+    /// Per slot: [`UNASSIGNED`], [`MINE`], or `FIRST_PEER + i` for `addrs[i]`.
+    owner: Box<[u16]>,
+    /// Per slot: where it is being migrated to (`FIRST_PEER + i`), or
+    /// [`UNASSIGNED`] (SETSLOT MIGRATING).
+    migrating: Box<[u16]>,
+    /// Per slot: being imported here (SETSLOT IMPORTING).
+    importing: Box<[bool]>,
+    /// "ip:port" of the other nodes serving or receiving slots.
+    addrs: Vec<String>,
+    /// The cluster is up (CLUSTER INFO cluster_state:ok).
+    pub ok: bool,
+    /// Views are handed out in increasing versions; a shard keeps the newest.
+    pub version: u64,
+}
+
+/// Where a command for a slot goes.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SlotRoute<'a> {
+    /// Served here.
+    Here,
+    /// Served by the node at this address.
+    Moved(&'a str),
+    /// Nobody serves it.
+    Unassigned,
+}
+
+impl SlotView {
+    /// Who serves `slot`.
+    pub fn route(&self, slot: Slot) -> SlotRoute<'_> {
+        match self.owner[slot as usize] {
+            UNASSIGNED => SlotRoute::Unassigned,
+            MINE => SlotRoute::Here,
+            i => SlotRoute::Moved(&self.addrs[(i - FIRST_PEER) as usize]),
+        }
+    }
+
+    /// Where `slot` is being migrated to, if it is (SETSLOT MIGRATING).
+    pub fn migrating_to(&self, slot: Slot) -> Option<&str> {
+        match self.migrating[slot as usize] {
+            UNASSIGNED => None,
+            i => Some(&self.addrs[(i - FIRST_PEER) as usize]),
+        }
+    }
+
+    /// Whether `slot` is being imported here (SETSLOT IMPORTING).
+    pub fn importing(&self, slot: Slot) -> bool {
+        self.importing[slot as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use engine::cluster::state::Node;
+
+    fn cfg(dir: &Path) -> Config {
+        let mut c = Config { dir: dir.to_path_buf(), port: 7000, ..Default::default() };
+        c.cluster.enabled = true;
+        c
+    }
+
+    #[test]
+    fn a_new_node_writes_its_file_and_finds_it_again() {
+        let dir = std::env::temp_dir().join(format!("slotd-cluster-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let cfg = cfg(&dir);
+        let id = {
+            let mut node = ClusterNode::open(&cfg).unwrap();
+            let second = ClusterNode::open(&cfg).err().expect("the file is locked");
+            assert!(second.contains("already used"), "{second}");
+            assert_eq!(node.my_id().len(), 40);
+            assert!(node.my_id().bytes().all(|b| b.is_ascii_hexdigit()));
+            let mut peer = Node::new(*b"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 1);
+            peer.ip = "10.0.0.2".into();
+            peer.port = 7001;
+            node.state.add_node(peer);
+            for s in 0..10 {
+                node.state.assign(s, &node.state.myself().id.clone());
+            }
+            node.state.assign(10, b"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+            node.save().unwrap();
+            let view = node.view();
+            assert_eq!(view.route(0), SlotRoute::Here);
+            assert_eq!(view.route(10), SlotRoute::Moved("10.0.0.2:7001"));
+            assert_eq!(view.route(11), SlotRoute::Unassigned);
+            assert!(!view.ok);
+            node.my_id().to_string()
+        };
+        let again = ClusterNode::open(&cfg).unwrap();
+        assert_eq!(again.view_version, 0);
+        assert_eq!(again.my_id(), id);
+        assert_eq!(again.state.myself().slot_count(), 10);
+        assert_eq!(again.state.myself().cport, 17000);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
