@@ -88,7 +88,7 @@ fn intersect<'s>(sets: &mut [&'s Set], mut f: impl FnMut(Member<'s>) -> bool) {
 
 /// The sources of an intersection: None when one is missing (the result is
 /// empty), else the sets.
-fn all_present<'c>(sets: Vec<Option<&'c Set>>) -> Option<Vec<&'c Set>> {
+fn all_present(sets: Vec<Option<&Set>>) -> Option<Vec<&Set>> {
     sets.into_iter().collect()
 }
 
