@@ -1,5 +1,5 @@
 //! A minimal blocking RESP2 client: enough to check that a server answers, read
-//! INFO and DBSIZE, and stream pipelined SETs for the memory loader.
+//! INFO and DBSIZE, and stream pipelined writes for the memory loader.
 //! redis-benchmark does the load testing; this only sets the stage.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -82,6 +82,15 @@ impl Conn {
         }
     }
 
+    /// The numeric value of `field` in `INFO section`, or None when the
+    /// server has no INFO (or no such field).
+    pub fn info_field(&mut self, section: &[u8], field: &str) -> Option<u64> {
+        match self.command(&[b"INFO", section]) {
+            Ok(Resp::Bulk(Some(text))) => parse_info_field(&String::from_utf8_lossy(&text), field),
+            _ => None,
+        }
+    }
+
     fn read_line(&mut self) -> io::Result<String> {
         let mut line = String::new();
         if self.reader.read_line(&mut line)? == 0 {
@@ -97,9 +106,22 @@ impl Conn {
 
 pub use engine::resp::request::push_request as encode_command;
 
+/// The numeric value of `field` in INFO text (`field:value` lines).
+fn parse_info_field(info: &str, field: &str) -> Option<u64> {
+    info.lines().find_map(|l| l.trim_end().strip_prefix(field)?.strip_prefix(':')?.parse().ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_fields_from_info() {
+        let info = "# Memory\r\nused_memory:1156832\r\nused_memory_human:1.10M\r\nused_memory_rss:7417856\r\n";
+        assert_eq!(parse_info_field(info, "used_memory"), Some(1156832));
+        assert_eq!(parse_info_field(info, "used_memory_rss"), Some(7417856));
+        assert_eq!(parse_info_field(info, "used_memory_peak"), None);
+    }
 
     #[test]
     fn encodes_multibulk() {

@@ -5,7 +5,9 @@
 //! takes `redis-server` and `redis-benchmark` from PATH. Modes:
 //! - default: throughput, latency and server CPU per operation, slotd vs redis;
 //! - `--shards-compare`: the same with slotd at 1 shard vs 2 shards;
-//! - `--memory`: bytes per key after loading N keys, slotd vs redis.
+//! - `--suite default`: redis-benchmark's whole default suite instead of `-t` tests;
+//! - `--memory`: bytes per element of hashes, sets, sorted sets, lists, small
+//!   hashes and strings, slotd vs redis.
 //!
 //! Progress goes to stderr, tables to stdout. Servers are killed on exit,
 //! on panic and on Ctrl-C.
@@ -17,6 +19,7 @@ mod memory;
 mod procfs;
 mod redis_benchmark;
 mod servers;
+mod suite;
 mod table;
 
 use std::path::PathBuf;
@@ -55,6 +58,11 @@ struct Opts {
     /// Tests (redis-benchmark -t names), comma-separated; each is run on its own.
     #[arg(short = 't', long, value_delimiter = ',', default_value = "set,get")]
     tests: Vec<String>,
+    /// Run a whole redis-benchmark suite per server and round instead of -t
+    /// tests: `default` is its default suite (no -t), CPU time and error
+    /// replies sampled between its tests.
+    #[arg(long, value_enum, conflicts_with = "tests")]
+    suite: Option<Suite>,
     /// Pipeline depths, comma-separated.
     #[arg(short = 'P', long, value_delimiter = ',', default_value = "1")]
     pipeline: Vec<u32>,
@@ -82,12 +90,23 @@ struct Opts {
     /// Compare slotd with 1 shard against slotd with 2 shards instead of redis-server.
     #[arg(long, conflicts_with = "memory")]
     shards_compare: bool,
-    /// Memory mode: bytes per key after loading --keys keys of -d bytes.
+    /// Memory mode: bytes per element after loading each data set into a fresh server.
     #[arg(long)]
     memory: bool,
-    /// Keys to load in memory mode.
-    #[arg(long, default_value_t = 1_000_000)]
-    keys: u64,
+    /// Memory mode: elements per data set (string keys, hash fields, members;
+    /// the small hashes are elements / 10 hashes of 10 fields).
+    #[arg(long, alias = "keys", default_value_t = 1_000_000)]
+    elements: u64,
+    /// Memory mode: the data sets to load, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = memory::Dataset::ALL)]
+    datasets: Vec<memory::Dataset>,
+}
+
+/// Whole redis-benchmark suites.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum Suite {
+    /// redis-benchmark's default tests, PING_INLINE to MSET, as run without -t.
+    Default,
 }
 
 impl Opts {
@@ -177,34 +196,59 @@ fn throughput_mode(opts: &Opts) -> Result<(), String> {
     if opts.preload {
         for s in &servers {
             let mut conn = s.conn().map_err(|e| format!("{}: {e}", s.label))?;
-            memory::load_keys(&mut conn, &s.label, opts.keyspace, opts.data_size)?;
+            let strings = memory::Dataset::Strings;
+            memory::load(&mut conn, &s.label, strings, opts.keyspace, opts.data_size)?;
         }
     }
     let plan = compare::Plan {
-        tests: opts.tests.clone(),
+        tests: if opts.suite.is_some() { None } else { Some(opts.tests.clone()) },
         pipelines: opts.pipeline.clone(),
         rounds: opts.rounds,
         load: opts.load(),
     };
-    let table = compare::run(&servers, &plan);
+    let (table, errors) = compare::run(&servers, &plan);
     println!(
-        "{}\nmedians over {} rounds; ratio = {label_a} / {label_b}",
+        "{}\nmedians over {} rounds; ratio = {label_a} / {label_b}; (!) = errors, left out of the medians",
         opts.describe(),
         opts.rounds
     );
     print!("{}", table.render());
+    if !errors.is_empty() {
+        println!("errors:");
+        for e in &errors {
+            println!("  {e}");
+        }
+    }
     Ok(())
 }
 
 fn memory_mode(opts: &Opts) -> Result<(), String> {
     let [(label_a, kind_a), (label_b, kind_b)] = opts.contenders();
     let pin = opts.pin_server.as_deref();
-    let a = memory::measure(&label_a, &kind_a, pin, opts.keys, opts.data_size)?;
-    let b = memory::measure(&label_b, &kind_b, pin, opts.keys, opts.data_size)?;
+    let (n, d) = (opts.elements, opts.data_size);
+    let mut results = Vec::new();
+    let mut errors = Vec::new();
+    for &dataset in &opts.datasets {
+        let measured = [(&label_a, &kind_a), (&label_b, &kind_b)].map(|(label, kind)| {
+            let result = memory::measure(label, kind, pin, dataset, n, d);
+            if let Err(e) = &result {
+                eprintln!("  {e}");
+                errors.push(e.clone());
+            }
+            result
+        });
+        results.push((dataset, measured));
+    }
     println!(
-        "{} keys of {} bytes (key:%012d), growth over the empty server; ratio = {label_a} / {label_b}",
-        opts.keys, opts.data_size
+        "growth over the empty server per element, bytes; scale {n} (strings of {d} bytes); ratio = {label_a} / {label_b}",
     );
-    print!("{}", memory::table([&label_a, &label_b], &a, &b).render());
-    Ok(())
+    print!("{}", memory::table([&label_a, &label_b], n, &results).render());
+    for e in &errors {
+        println!("error: {e}");
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} data set load(s) failed", errors.len()))
+    }
 }

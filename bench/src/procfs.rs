@@ -1,5 +1,7 @@
-//! What the kernel says about a server process: CPU time (user + system, all
-//! threads) from `/proc/<pid>/stat` and resident memory from `/proc/<pid>/status`.
+//! What the kernel says about a process: CPU time (user + system, all threads)
+//! from `/proc/<pid>/stat`, time its threads waited for a CPU (runnable but
+//! not running: other processes had it) from `/proc/<pid>/task/*/schedstat`,
+//! and resident memory from `/proc/<pid>/status`.
 
 use std::time::Duration;
 
@@ -23,6 +25,26 @@ fn parse_cpu_ticks(stat: &str) -> Option<u64> {
     let utime: u64 = fields.next()?.parse().ok()?;
     let stime: u64 = fields.next()?.parse().ok()?;
     Some(utime + stime)
+}
+
+/// Time the threads of `pid` have spent waiting on a run queue so far.
+pub fn run_delay(pid: u32) -> Result<Duration, String> {
+    let dir = format!("/proc/{pid}/task");
+    let tasks = std::fs::read_dir(&dir).map_err(|e| format!("{dir}: {e}"))?;
+    let mut total_ns = 0;
+    for task in tasks.flatten() {
+        // A thread that exits meanwhile has no schedstat any more: skip it.
+        if let Ok(text) = std::fs::read_to_string(task.path().join("schedstat")) {
+            total_ns +=
+                parse_run_delay_ns(&text).ok_or_else(|| format!("bad schedstat in {dir}"))?;
+        }
+    }
+    Ok(Duration::from_nanos(total_ns))
+}
+
+/// The second field of a schedstat line: nanoseconds spent waiting to run.
+fn parse_run_delay_ns(schedstat: &str) -> Option<u64> {
+    schedstat.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Resident set size of `pid`, in bytes.
@@ -55,9 +77,16 @@ mod tests {
     }
 
     #[test]
+    fn schedstat_run_delay() {
+        assert_eq!(parse_run_delay_ns("1176000000 11000000 415\n"), Some(11_000_000));
+        assert_eq!(parse_run_delay_ns("12"), None);
+    }
+
+    #[test]
     fn own_process_is_readable() {
         let pid = std::process::id();
         assert!(cpu_time(pid).is_ok());
+        assert!(run_delay(pid).is_ok());
         assert!(rss_bytes(pid).unwrap() > 0);
     }
 }

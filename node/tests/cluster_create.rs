@@ -126,6 +126,10 @@ fn redis_cli_builds_a_slotd_cluster_that_redis_server_joins() {
             assert_eq!(cli(&["-c", "-p", &p, "get", &key]).trim(), format!("v{i}"));
         }
     }
+    let stats = cli(&["-p", &p0, "cluster", "info"]);
+    for counter in ["cluster_stats_messages_ping_sent:", "cluster_stats_messages_pong_received:"] {
+        assert!(stats.contains(counter), "{counter} missing: {stats}");
+    }
     let info = cli(&["--cluster", "info", &addrs[0]]);
     assert!(info.contains("[OK] 30 keys in 3 masters."), "{info}");
     let moved = cli(&["-p", &p0, "get", "key:0"]) + &cli(&["-p", &p0, "get", "key:1"]);

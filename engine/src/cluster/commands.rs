@@ -4,7 +4,7 @@
 //! saves and broadcasts the state when [`run`] says it changed.
 
 use super::bus::{node_flags, NODE_ID_BYTES};
-use super::state::{new_id, Cluster, Health, Node};
+use super::state::{new_id, Cluster, Health, Node, MESSAGE_TYPE_NAMES};
 use crate::command::Args;
 use crate::num::parse_i64_strict;
 use crate::resp::Reply;
@@ -178,17 +178,23 @@ fn info(c: &Cluster) -> String {
         Some(master) if me.has(node_flags::SLAVE) => master.config_epoch,
         _ => me.config_epoch,
     };
-    format!(
+    let mut info = format!(
         "cluster_state:{}\r\ncluster_slots_assigned:{assigned}\r\ncluster_slots_ok:{ok}\r\n\
          cluster_slots_pfail:{pfail}\r\ncluster_slots_fail:{fail}\r\ncluster_known_nodes:{}\r\n\
-         cluster_size:{}\r\ncluster_current_epoch:{}\r\ncluster_my_epoch:{my_epoch}\r\n\
-         cluster_stats_messages_sent:0\r\ncluster_stats_messages_received:0\r\n\
-         total_cluster_links_buffer_limit_exceeded:0\r\n",
+         cluster_size:{}\r\ncluster_current_epoch:{}\r\ncluster_my_epoch:{my_epoch}\r\n",
         if c.health == Health::Ok { "ok" } else { "fail" },
         c.nodes().len(),
         c.size(),
         c.current_epoch,
-    )
+    );
+    for (counts, dir) in [(&c.messages_sent, "sent"), (&c.messages_received, "received")] {
+        for (name, n) in MESSAGE_TYPE_NAMES.iter().zip(counts.iter()).filter(|(_, n)| **n > 0) {
+            info.push_str(&format!("cluster_stats_messages_{name}_{dir}:{n}\r\n"));
+        }
+        info.push_str(&format!("cluster_stats_messages_{dir}:{}\r\n", counts.iter().sum::<u64>()));
+    }
+    info.push_str("total_cluster_links_buffer_limit_exceeded:0\r\n");
+    info
 }
 
 /// The replicas of the master `id`.

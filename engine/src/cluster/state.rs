@@ -12,6 +12,24 @@
 use super::bus::{node_flags, NodeId, NODE_ID_BYTES};
 use crate::slot::{Slot, SLOT_COUNT};
 
+/// Bus message types counted (PING .. PUBLISHSHARD).
+pub const MESSAGE_TYPES: usize = 11;
+
+/// Names of the message types, as CLUSTER INFO prints them.
+pub const MESSAGE_TYPE_NAMES: [&str; MESSAGE_TYPES] = [
+    "ping",
+    "pong",
+    "meet",
+    "fail",
+    "publish",
+    "auth-req",
+    "auth-ack",
+    "update",
+    "mfstart",
+    "module",
+    "publishshard",
+];
+
 /// No node (an unassigned slot, a slot not migrating).
 const NO_NODE: u16 = u16::MAX;
 
@@ -134,6 +152,9 @@ pub struct Cluster {
     pub current_epoch: u64,
     pub last_vote_epoch: u64,
     pub health: Health,
+    /// Bus messages sent and received, by type (CLUSTER INFO).
+    pub messages_sent: [u64; MESSAGE_TYPES],
+    pub messages_received: [u64; MESSAGE_TYPES],
     next_handle: u64,
     /// Nodes forgotten by CLUSTER FORGET, not to be re-added from gossip
     /// before the Unix ms given.
@@ -172,6 +193,8 @@ impl Cluster {
             current_epoch: 0,
             last_vote_epoch: 0,
             health: Health::Fail,
+            messages_sent: [0; MESSAGE_TYPES],
+            messages_received: [0; MESSAGE_TYPES],
             next_handle: 1,
             forgotten: Vec::new(),
         }
@@ -224,6 +247,14 @@ impl Cluster {
     /// The node with handle `handle`, to change.
     pub fn by_handle_mut(&mut self, handle: u64) -> Option<&mut Node> {
         self.nodes.iter_mut().find(|n| n.handle == handle)
+    }
+
+    /// Counts a bus message of type `t` sent (or received).
+    pub fn count_message(&mut self, t: u16, sent: bool) {
+        let counts = if sent { &mut self.messages_sent } else { &mut self.messages_received };
+        if let Some(n) = counts.get_mut(t as usize) {
+            *n += 1;
+        }
     }
 
     /// Gives node `handle` the id `id` (a handshake learnt its real id).

@@ -3,7 +3,7 @@
 //! 7.0.15 and its replies recorded as the expected values; so were the
 //! `COMMAND INFO` replies in `testdata/list_command_info.txt`.
 
-use super::test_util::{check_replies, run, run_in, run_with};
+use super::test_util::{check_command_info, check_replies, run, run_in, run_with};
 use crate::command::blocking::parse_timeout;
 use crate::command::{table, Ctx, ExecStats, OwnedCmd};
 use crate::config::EngineConfig;
@@ -552,14 +552,7 @@ fn timeouts_like_redis() {
 
 #[test]
 fn command_info_matches_redis() {
-    for line in include_str!("testdata/list_command_info.txt").lines() {
-        let (name, want) = line.split_once(' ').unwrap();
-        let want = want.replace("\\r\\n", "\r\n").replace("\\\"", "\"");
-        let cmd = OwnedCmd::from_parts([&b"command"[..], b"info", name.as_bytes()]);
-        let mut buf = Vec::new();
-        super::introspect::command(&cmd.args(), &mut Reply::new(&mut buf, Protocol::Resp2));
-        assert_eq!(String::from_utf8(buf).unwrap(), want, "{name}");
-    }
+    check_command_info(include_str!("testdata/list_command_info.txt"));
 }
 
 #[test]

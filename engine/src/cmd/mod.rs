@@ -1,5 +1,9 @@
 //! Command families, one file each, and the list the command table is built from.
 
+mod bitfield;
+pub mod bitmap;
+#[cfg(test)]
+mod bitmap_tests;
 pub mod cluster;
 pub mod connection;
 pub mod expire;
@@ -58,4 +62,5 @@ pub const FAMILIES: &[&[CommandSpec]] = &[
     cluster::COMMANDS,
     server::COMMANDS,
     zset::COMMANDS,
+    bitmap::COMMANDS,
 ];

@@ -115,3 +115,17 @@ fn exec(ks: &mut Keyspace, env: Env<'_>, args: &[&[u8]]) -> Vec<u8> {
     execute(spec, &mut ctx, &args);
     out
 }
+
+/// Checks `COMMAND INFO` of each command against the replies recorded from
+/// redis-server in `lines` (a `testdata/*_command_info.txt` file: a command
+/// name, a space, the RESP2 reply with `\r\n` and `\"` escaped).
+pub fn check_command_info(lines: &str) {
+    for line in lines.lines() {
+        let (name, want) = line.split_once(' ').unwrap();
+        let want = want.replace("\\r\\n", "\r\n").replace("\\\"", "\"");
+        let cmd = OwnedCmd::from_parts([&b"command"[..], b"info", name.as_bytes()]);
+        let mut buf = Vec::new();
+        super::introspect::command(&cmd.args(), &mut Reply::new(&mut buf, Protocol::Resp2));
+        assert_eq!(String::from_utf8(buf).unwrap(), want, "{name}");
+    }
+}

@@ -113,7 +113,13 @@ fn settings(shard: &Shard) -> Settings {
     }
 }
 
-fn encode(m: &Message) -> Vec<u8> {
+/// Encodes `m`, counting it as sent `copies` times (CLUSTER INFO).
+fn encode(shard: &Shard, m: &Message, copies: usize) -> Vec<u8> {
+    if let Some(c) = shard.cluster.borrow_mut().as_mut() {
+        for _ in 0..copies {
+            c.state.count_message(m.header.msg_type, true);
+        }
+    }
     let mut b = Vec::with_capacity(4096);
     m.encode(&mut b);
     b
@@ -148,6 +154,7 @@ fn process(shard: &Rc<Shard>, links: &Shared, frame: &[u8], link: &Link) -> Opti
     let s = settings(shard);
     let mut cluster = shard.cluster.borrow_mut();
     let node = cluster.as_mut()?;
+    node.state.count_message(m.header.msg_type, false);
     let out = node.state.process(&m, link, &s, unix_ms(), fastrand_u64);
     drop(cluster);
     if out.changed {
@@ -156,11 +163,11 @@ fn process(shard: &Rc<Shard>, links: &Shared, frame: &[u8], link: &Link) -> Opti
     let mut l = links.borrow_mut();
     for (h, m) in &out.send {
         if let Some(tx) = l.out.get(h) {
-            let _ = tx.unbounded_send(encode(m));
+            let _ = tx.unbounded_send(encode(shard, m, 1));
         }
     }
     for m in &out.broadcast {
-        let frame = encode(m);
+        let frame = encode(shard, m, l.out.len());
         for tx in l.out.values() {
             let _ = tx.unbounded_send(frame.clone());
         }
@@ -190,7 +197,7 @@ async fn inbound(shard: Rc<Shard>, links: Shared, mut stream: TcpStream) {
             link_record(&shard, id, Some(Some(h)));
         }
         if let Some(reply) = out.reply {
-            if stream.write_all(&encode(&reply)).await.is_err() {
+            if stream.write_all(&encode(&shard, &reply, 1)).await.is_err() {
                 break;
             }
         }
@@ -228,7 +235,7 @@ async fn outbound(
     };
     let (mut reader, mut writer) = futures_lite::io::split(stream);
     let sent = match first {
-        Some(first) => writer.write_all(&encode(&first)).await.is_ok(),
+        Some(first) => writer.write_all(&encode(&shard, &first, 1)).await.is_ok(),
         None => false,
     };
     if !sent {
@@ -300,7 +307,7 @@ async fn cron(shard: Rc<Shard>, links: Shared) {
                 l.out.remove(h);
             }
             for m in &tick.broadcast {
-                let frame = encode(m);
+                let frame = encode(&shard, m, l.out.len());
                 for tx in l.out.values() {
                     let _ = tx.unbounded_send(frame.clone());
                 }
@@ -313,7 +320,7 @@ async fn cron(shard: Rc<Shard>, links: Shared) {
                 c.state.ping_message(msg_type::PING, Some(h), &s, now, fastrand_u64)
             };
             if let Some(tx) = links.borrow().out.get(&h) {
-                let _ = tx.unbounded_send(encode(&ping));
+                let _ = tx.unbounded_send(encode(&shard, &ping, 1));
             }
         }
         for (h, addr) in to_connect {
