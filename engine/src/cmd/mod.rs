@@ -29,6 +29,9 @@ pub mod set;
 mod set_ops;
 #[cfg(test)]
 mod set_tests;
+pub mod sort;
+#[cfg(test)]
+mod sort_tests;
 pub mod string;
 mod string_incr;
 mod string_range;
@@ -53,6 +56,7 @@ pub const FAMILIES: &[&[CommandSpec]] = &[
     hash::COMMANDS,
     list::COMMANDS,
     set::COMMANDS,
+    sort::COMMANDS,
     keys::COMMANDS,
     expire::COMMANDS,
     scan::COMMANDS,
