@@ -30,6 +30,7 @@ mod set_ops;
 #[cfg(test)]
 mod set_tests;
 pub mod sort;
+mod sort_partial;
 #[cfg(test)]
 mod sort_tests;
 pub mod string;

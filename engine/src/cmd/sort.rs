@@ -12,7 +12,9 @@
 //! after the sort); equal scores fall back to comparing the elements, so the
 //! result does not depend on the input order. ALPHA compares as `strcoll` in
 //! the C locale (bytes up to a NUL) when replying, byte strings when storing.
-//! The sort is stable (glibc's `qsort` is a merge sort).
+//! The sort is stable (glibc's `qsort` is a merge sort), except with BY and
+//! a LIMIT range, where Redis sorts only the range with its own partial
+//! quicksort, which `sort_partial.rs` follows for the order of ties.
 //!
 //! Pattern keys (BY and GET, `*` replaced by the element, `->field` reading
 //! a hash field, `#` the element itself) are read on the shard running the
@@ -23,6 +25,7 @@
 
 use super::list::create_list;
 use super::lookup::lookup_read;
+use super::sort_partial::partial_sort;
 use super::zset_num::strtod;
 use crate::command::{flags::*, key_flags, Args, CommandSpec, Ctx, KeyRange, KeyRef, KeySpec};
 use crate::keyspace::list::End;
@@ -65,32 +68,28 @@ pub const COMMANDS: &[CommandSpec] = &[
         ),
 ];
 
-/// The sorted key, and STORE's destination as Redis's `sortGetKeys` finds it:
-/// the argument after the last STORE, skipping the arguments of LIMIT, GET
-/// and BY.
+/// The sorted key, and STORE's destination where the command will store.
+/// (Redis's `sortGetKeys` skips option arguments its own way, so for a STORE
+/// whose destination is named like an option, `STORE get STORE k`, it names
+/// another key than SORT writes; this finder follows SORT's parser.)
 fn sort_keys(args: &Args<'_>) -> Option<Vec<KeyRef>> {
-    let mut keys = vec![KeyRef { pos: 1, flags: key_flags::RO | key_flags::ACCESS }];
-    let mut store = None;
-    let mut i = 2;
-    while i < args.len() {
-        if args.is(i, "limit") {
-            i += 2;
-        } else if args.is(i, "store") && i + 1 < args.len() {
-            store = Some(i + 1);
-        } else if args.is(i, "get") || args.is(i, "by") {
-            i += 1;
-        }
-        i += 1;
+    if args.len() < 2 {
+        return None;
     }
-    if let Some(pos) = store {
-        keys.push(KeyRef { pos, flags: key_flags::OW | key_flags::UPDATE });
+    let mut keys = vec![KeyRef { pos: 1, flags: key_flags::RO | key_flags::ACCESS }];
+    let store = options(args, false)
+        .map_while(|(opt, at)| (opt != Opt::Invalid).then_some((opt, at)))
+        .filter(|(opt, _)| *opt == Opt::Store)
+        .last();
+    if let Some((_, at)) = store {
+        keys.push(KeyRef { pos: at + 1, flags: key_flags::OW | key_flags::UPDATE });
     }
     Some(keys)
 }
 
 /// SORT_RO's only key, the sorted one.
-fn sort_ro_keys(_: &Args<'_>) -> Option<Vec<KeyRef>> {
-    Some(vec![KeyRef { pos: 1, flags: key_flags::RO | key_flags::ACCESS }])
+fn sort_ro_keys(args: &Args<'_>) -> Option<Vec<KeyRef>> {
+    (args.len() >= 2).then(|| vec![KeyRef { pos: 1, flags: key_flags::RO | key_flags::ACCESS }])
 }
 
 fn sort(ctx: &mut Ctx<'_>, args: &Args<'_>) {
@@ -109,9 +108,9 @@ struct Options<'a> {
     offset: i64,
     count: i64,
     store: Option<&'a [u8]>,
-    /// BY's pattern, when it has a `*`.
+    /// The last BY's pattern (read only when sorting, so it has a `*`).
     by: Option<&'a [u8]>,
-    /// BY without `*`: keep the collection's order.
+    /// Some BY without `*`: keep the collection's order.
     dontsort: bool,
     gets: Vec<&'a [u8]>,
 }
@@ -119,6 +118,56 @@ struct Options<'a> {
 /// The text of a pattern as C's string functions see it: up to a NUL.
 fn c_str(b: &[u8]) -> &[u8] {
     b.split(|&c| c == 0).next().unwrap_or_default()
+}
+
+/// One option word of SORT.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Opt {
+    Asc,
+    Desc,
+    Alpha,
+    /// Followed by offset and count.
+    Limit,
+    /// Followed by the destination (SORT only).
+    Store,
+    /// Followed by a pattern.
+    By,
+    /// Followed by a pattern.
+    Get,
+    /// Anything else, or an option missing its arguments: a syntax error.
+    Invalid,
+}
+
+/// The options after the key with their positions, as SORT's parser walks
+/// them (an option's arguments are skipped; nothing follows `Invalid`).
+fn options<'a>(args: &'a Args<'_>, readonly: bool) -> impl Iterator<Item = (Opt, usize)> + 'a {
+    let mut j = 2;
+    std::iter::from_fn(move || {
+        if j >= args.len() {
+            return None;
+        }
+        let left = args.len() - j - 1;
+        let (opt, width) = if args.is(j, "asc") {
+            (Opt::Asc, 1)
+        } else if args.is(j, "desc") {
+            (Opt::Desc, 1)
+        } else if args.is(j, "alpha") {
+            (Opt::Alpha, 1)
+        } else if args.is(j, "limit") && left >= 2 {
+            (Opt::Limit, 3)
+        } else if !readonly && args.is(j, "store") && left >= 1 {
+            (Opt::Store, 2)
+        } else if args.is(j, "by") && left >= 1 {
+            (Opt::By, 2)
+        } else if args.is(j, "get") && left >= 1 {
+            (Opt::Get, 2)
+        } else {
+            (Opt::Invalid, args.len())
+        };
+        let at = j;
+        j += width;
+        Some((opt, at))
+    })
 }
 
 /// Parses the options after the key, replying the error when invalid.
@@ -134,53 +183,44 @@ fn parse_options<'a>(ctx: &mut Ctx<'_>, args: &Args<'a>, readonly: bool) -> Opti
         gets: Vec::new(),
     };
     let cluster = ctx.cfg.cluster_enabled;
-    let mut j = 2;
-    while j < args.len() {
-        let left = args.len() - j - 1;
-        if args.is(j, "asc") {
-            o.desc = false;
-        } else if args.is(j, "desc") {
-            o.desc = true;
-        } else if args.is(j, "alpha") {
-            o.alpha = true;
-        } else if args.is(j, "limit") && left >= 2 {
-            match (parse_i64_strict(args.get(j + 1)), parse_i64_strict(args.get(j + 2))) {
-                (Some(offset), Some(count)) => (o.offset, o.count) = (offset, count),
-                _ => {
-                    ctx.out.not_integer();
-                    return None;
+    for (opt, j) in options(args, readonly) {
+        match opt {
+            Opt::Asc => o.desc = false,
+            Opt::Desc => o.desc = true,
+            Opt::Alpha => o.alpha = true,
+            Opt::Limit => {
+                match (parse_i64_strict(args.get(j + 1)), parse_i64_strict(args.get(j + 2))) {
+                    (Some(offset), Some(count)) => (o.offset, o.count) = (offset, count),
+                    _ => {
+                        ctx.out.not_integer();
+                        return None;
+                    }
                 }
             }
-            j += 2;
-        } else if !readonly && args.is(j, "store") && left >= 1 {
-            o.store = Some(args.get(j + 1));
-            j += 1;
-        } else if args.is(j, "by") && left >= 1 {
-            let pattern = args.get(j + 1);
-            if c_str(pattern).contains(&b'*') {
-                if cluster {
+            Opt::Store => o.store = Some(args.get(j + 1)),
+            Opt::By => {
+                // The last BY is the pattern; any BY without `*` means no sorting.
+                let pattern = args.get(j + 1);
+                if !c_str(pattern).contains(&b'*') {
+                    o.dontsort = true;
+                } else if cluster {
                     ctx.out.error("ERR BY option of SORT denied in Cluster mode.");
                     return None;
                 }
                 o.by = Some(pattern);
-                o.dontsort = false;
-            } else {
-                o.by = None;
-                o.dontsort = true;
             }
-            j += 1;
-        } else if args.is(j, "get") && left >= 1 {
-            if cluster {
-                ctx.out.error("ERR GET option of SORT denied in Cluster mode.");
+            Opt::Get => {
+                if cluster {
+                    ctx.out.error("ERR GET option of SORT denied in Cluster mode.");
+                    return None;
+                }
+                o.gets.push(args.get(j + 1));
+            }
+            Opt::Invalid => {
+                ctx.out.syntax_error();
                 return None;
             }
-            o.gets.push(args.get(j + 1));
-            j += 1;
-        } else {
-            ctx.out.syntax_error();
-            return None;
         }
-        j += 1;
     }
     Some(o)
 }
@@ -362,14 +402,21 @@ fn sort_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, readonly: bool) {
         }
         let binary = o.store.is_some();
         let with_by = o.by.is_some();
-        items.sort_by(|a, b| {
+        let cmp = |a: &Item, b: &Item| {
             let cmp = compare(a, b, o.alpha, with_by, binary);
             if o.desc {
                 cmp.reverse()
             } else {
                 cmp
             }
-        });
+        };
+        if with_by && (start != 0 || end != items.len() as i64 - 1) {
+            if end >= start {
+                partial_sort(&mut items, start as usize, end as usize, &cmp);
+            }
+        } else {
+            items.sort_by(cmp);
+        }
     }
     let output = if end >= start { &items[start as usize..=end as usize] } else { &[] };
     for pattern in &o.gets {

@@ -133,6 +133,24 @@ fn a_number_out_of_range_is_an_error() {
     );
 }
 
+/// BY with LIMIT sorts only the range with Redis's partial quicksort: ties
+/// (equal or missing BY values) come out in its order.
+#[test]
+fn ties_under_limit_like_redis() {
+    let mut ks = Keyspace::new(16);
+    check_replies(&mut ks, NOW_MS, Protocol::Resp2, &[
+        (&["rpush", "t", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "30", "31", "32", "33", "34", "35", "36", "37", "38", "39", "40", "41", "42", "43", "44", "45", "46", "47", "48", "49", "50", "51", "52", "53", "54", "55", "56", "57", "58", "59"], ":60\r\n"),
+        (&["mset", "w_0", "a", "w_1", "b", "w_2", "c", "w_3", "a", "w_5", "c", "w_6", "a", "w_7", "b", "w_8", "c", "w_10", "b", "w_11", "c", "w_12", "a", "w_13", "b", "w_15", "a", "w_16", "b", "w_17", "c", "w_18", "a", "w_20", "c", "w_21", "a", "w_22", "b", "w_23", "c", "w_25", "b", "w_26", "c", "w_27", "a", "w_28", "b", "w_30", "a", "w_31", "b", "w_32", "c", "w_33", "a", "w_35", "c", "w_36", "a", "w_37", "b", "w_38", "c", "w_40", "b", "w_41", "c", "w_42", "a", "w_43", "b", "w_45", "a", "w_46", "b", "w_47", "c", "w_48", "a", "w_50", "c", "w_51", "a", "w_52", "b", "w_53", "c", "w_55", "b", "w_56", "c", "w_57", "a", "w_58", "b"], "+OK\r\n"),
+        (&["sort", "t", "by", "w_*", "alpha", "limit", "0", "10"], "*10\r\n$2\r\n29\r\n$2\r\n24\r\n$2\r\n14\r\n$1\r\n4\r\n$2\r\n19\r\n$2\r\n49\r\n$2\r\n54\r\n$2\r\n44\r\n$2\r\n39\r\n$1\r\n9\r\n"),
+        (&["sort", "t", "by", "w_*", "alpha", "limit", "20", "5"], "*5\r\n$2\r\n30\r\n$2\r\n33\r\n$2\r\n36\r\n$2\r\n42\r\n$2\r\n45\r\n"),
+        (&["sort", "t", "by", "w_*", "alpha", "limit", "45", "20"], "*15\r\n$2\r\n11\r\n$2\r\n56\r\n$2\r\n50\r\n$2\r\n32\r\n$2\r\n53\r\n$2\r\n47\r\n$2\r\n35\r\n$1\r\n2\r\n$2\r\n26\r\n$2\r\n38\r\n$1\r\n8\r\n$2\r\n17\r\n$2\r\n41\r\n$1\r\n5\r\n$2\r\n20\r\n"),
+        (&["sort", "t", "by", "w_*", "alpha", "desc", "limit", "3", "7"], "*7\r\n$2\r\n53\r\n$2\r\n20\r\n$1\r\n2\r\n$2\r\n47\r\n$2\r\n23\r\n$2\r\n38\r\n$2\r\n35\r\n"),
+        (&["sort", "t", "by", "w_*", "alpha", "limit", "10", "3", "get", "w_*", "get", "#"], "*6\r\n$-1\r\n$2\r\n34\r\n$-1\r\n$2\r\n59\r\n$1\r\na\r\n$1\r\n0\r\n"),
+        (&["rpush", "u", "5", "3", "8", "1", "9", "2", "7", "4", "6", "0"], ":10\r\n"),
+        (&["sort", "u", "by", "w_*", "alpha", "limit", "2", "4"], "*4\r\n$1\r\n3\r\n$1\r\n6\r\n$1\r\n0\r\n$1\r\n1\r\n"),
+    ]);
+}
+
 #[test]
 fn missing_get_values_are_resp3_nulls() {
     let mut ks = Keyspace::new(16);
@@ -177,6 +195,12 @@ fn keys_found_like_redis() {
     for (args, want) in cases {
         assert_eq!(command(args), *want, "{}", args.join(" "));
     }
+    // Redis's sortGetKeys says `get` here, but SORT stores into `d`: the
+    // node must route by the key SORT writes.
+    assert_eq!(
+        command(&["command", "getkeys", "sort", "k", "store", "get", "store", "d"]),
+        "*2\r\n$1\r\nk\r\n$1\r\nd\r\n"
+    );
 }
 
 /// A shard owning only the slot of `{u}` keys: BY and GET patterns naming
