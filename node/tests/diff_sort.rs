@@ -18,6 +18,9 @@
 //! that overflow (1e400) are left out: Redis never clears `errno`, so after
 //! one every numeric SORT of that server fails.
 //!
+//! `sort_pattern_keys_on_other_shards` shows the other side on slotd alone:
+//! pattern keys of another shard are refused with Redis's cluster-mode errors.
+//!
 //! `SLOTD_DIFF_SEED` picks the seed, `SLOTD_DIFF_COUNT` the number of
 //! commands per run (default 100000). Run: `cargo test -p node --test
 //! diff_sort -- --nocapture`.
@@ -365,4 +368,51 @@ fn sort_harness_redis_against_redis() {
     let mut d = Differ::new(Box::new(redis), redis(), "redis vs redis (sort)");
     stream(&mut d, false, DEFAULT_COUNT / 10);
     d.finish();
+}
+
+/// A hash tag whose slot the given shard of 2 owns (slots split in halves).
+fn tag_on_shard(shard: usize) -> String {
+    (b'a'..=b'z')
+        .map(|c| format!("{{{}}}", c as char))
+        .find(|t| (engine::slot::key_slot(t.as_bytes()) as usize) * 2 / 16384 == shard)
+        .expect("a tag on each half")
+}
+
+/// Pattern keys on the sorted key's shard are read; on another shard (or
+/// from the scratch keyspace of a STORE to another shard) they are refused
+/// with Redis's cluster-mode errors; on one shard everything is local.
+#[test]
+fn sort_pattern_keys_on_other_shards() {
+    let (a, b) = (tag_on_shard(0), tag_on_shard(1));
+    let by_denied = "-ERR BY option of SORT denied in Cluster mode.\r\n";
+    let get_denied = "-ERR GET option of SORT denied in Cluster mode.\r\n";
+    let cases: &[(&str, &str, &str)] = &[
+        ("RPUSH <A>l 2 1", ":2\r\n", ":2\r\n"),
+        ("MSET <A>w_1 x <B>w_1 y", "+OK\r\n", "+OK\r\n"),
+        (
+            "SORT <A>l BY <A>w_* ALPHA GET <A>w_*",
+            "*2\r\n$-1\r\n$1\r\nx\r\n",
+            "*2\r\n$-1\r\n$1\r\nx\r\n",
+        ),
+        ("SORT <A>l GET <B>w_*", "*2\r\n$1\r\ny\r\n$-1\r\n", get_denied),
+        ("SORT <A>l BY <B>w_* ALPHA", "*2\r\n$1\r\n2\r\n$1\r\n1\r\n", by_denied),
+        ("SORT <A>l GET # STORE <B>d", ":2\r\n", ":2\r\n"),
+        ("LRANGE <B>d 0 -1", "*2\r\n$1\r\n1\r\n$1\r\n2\r\n", "*2\r\n$1\r\n1\r\n$1\r\n2\r\n"),
+        ("SORT <A>l GET <A>w_* STORE <B>d", ":2\r\n", get_denied),
+    ];
+    for shards in [1, 2] {
+        let server = common::slotd(shards, &[]);
+        let mut conn = RespConn::connect(server.port).expect("connect to slotd");
+        for (command, one, two) in cases {
+            let command = command.replace("<A>", &a).replace("<B>", &b);
+            let args: Vec<Vec<u8>> = command.split(' ').map(|w| w.as_bytes().to_vec()).collect();
+            let got = conn.call(&args).expect("slotd answers");
+            let want = if shards == 1 { one } else { two };
+            assert_eq!(
+                diff::show(&got.raw),
+                diff::show(want.as_bytes()),
+                "{command} on {shards} shards"
+            );
+        }
+    }
 }
