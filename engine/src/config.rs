@@ -27,6 +27,9 @@ pub struct EngineConfig {
     pub zset_max_listpack_entries: usize,
     /// `zset-max-listpack-value`: longest member of a listpack-encoded sorted set, bytes.
     pub zset_max_listpack_value_bytes: usize,
+    /// `hll-sparse-max-bytes`: longest sparse HyperLogLog (header included)
+    /// before it is converted to the dense encoding.
+    pub hll_sparse_max_bytes: usize,
 }
 
 impl EngineConfig {
@@ -52,6 +55,7 @@ impl Default for EngineConfig {
             list_compress_depth: 0,
             zset_max_listpack_entries: 128,
             zset_max_listpack_value_bytes: 64,
+            hll_sparse_max_bytes: 3000,
         }
     }
 }

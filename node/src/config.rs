@@ -63,6 +63,8 @@ pub struct Config {
     pub set_max_intset_entries: usize,
     /// File the PID is written to; empty: none.
     pub pidfile: String,
+    /// `save` points (kept and shown; snapshots come with persistence).
+    pub save: String,
     /// `list-max-listpack-size` (alias `list-max-ziplist-size`).
     pub list_max_listpack_size: i64,
     /// `list-compress-depth` (accepted; nodes are not compressed).
@@ -71,6 +73,8 @@ pub struct Config {
     pub zset_max_listpack_entries: usize,
     /// Longest member of a listpack-encoded sorted set, bytes.
     pub zset_max_listpack_value_bytes: usize,
+    /// Longest sparse HyperLogLog, bytes (`hll-sparse-max-bytes`).
+    pub hll_sparse_max_bytes: usize,
     /// The config file this configuration was loaded from (CONFIG REWRITE target).
     pub config_file: Option<PathBuf>,
     /// The `cluster-*` options.
@@ -101,10 +105,12 @@ impl Default for Config {
             hz: 10,
             set_max_intset_entries: 512,
             pidfile: String::new(),
+            save: String::new(),
             list_max_listpack_size: -2,
             list_compress_depth: 0,
             zset_max_listpack_entries: 128,
             zset_max_listpack_value_bytes: 64,
+            hll_sparse_max_bytes: 3000,
             config_file: None,
             cluster: Default::default(),
         }
@@ -446,6 +452,24 @@ pub const OPTIONS: &[OptionDef] = &[
         mutable: false,
     },
     OptionDef {
+        name: "save",
+        get: |c| c.save.clone(),
+        set: |c, w| {
+            c.save = w.join(" ");
+            Ok(())
+        },
+        mutable: true,
+    },
+    OptionDef {
+        name: "appendonly",
+        get: |_| yes_no(false),
+        set: |_, w| match parse_bool(w)? {
+            false => Ok(()),
+            true => Err("appendonly yes is not supported yet (persistence comes later)".into()),
+        },
+        mutable: true,
+    },
+    OptionDef {
         name: "list-max-listpack-size",
         get: |c| c.list_max_listpack_size.to_string(),
         set: set_list_max_listpack_size,
@@ -455,6 +479,15 @@ pub const OPTIONS: &[OptionDef] = &[
         name: "list-max-ziplist-size",
         get: |c| c.list_max_listpack_size.to_string(),
         set: set_list_max_listpack_size,
+        mutable: true,
+    },
+    OptionDef {
+        name: "hll-sparse-max-bytes",
+        get: |c| c.hll_sparse_max_bytes.to_string(),
+        set: |c, w| {
+            c.hll_sparse_max_bytes = parse_mem_words(w, 0)?.min(i64::MAX as u64) as usize;
+            Ok(())
+        },
         mutable: true,
     },
     OptionDef {

@@ -50,7 +50,7 @@ fn keys(ctx: &mut Ctx<'_>, args: &Args<'_>) {
 
 /// A pseudo-random number: SplitMix64 over a process-wide counter, mixed with
 /// the command's clock. Good enough to pick keys; not for anything secret.
-pub(crate) fn random_u64(now_ms: u64) -> u64 {
+pub(super) fn random_u64(now_ms: u64) -> u64 {
     static STATE: AtomicU64 = AtomicU64::new(0x853c_49e6_748f_ea9b);
     let mut z = STATE.fetch_add(0x9e37_79b9_7f4a_7c15, Ordering::Relaxed) ^ now_ms;
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);

@@ -12,6 +12,9 @@ mod hash_incr;
 mod hash_scan;
 #[cfg(test)]
 mod hash_tests;
+pub mod hll;
+#[cfg(test)]
+mod hll_tests;
 pub mod introspect;
 pub mod keys;
 pub mod keys_all;
@@ -54,9 +57,9 @@ use crate::command::CommandSpec;
 /// Every family's specs; the command table indexes them.
 pub const FAMILIES: &[&[CommandSpec]] = &[
     string::COMMANDS,
+    set::COMMANDS,
     hash::COMMANDS,
     list::COMMANDS,
-    set::COMMANDS,
     sort::COMMANDS,
     keys::COMMANDS,
     expire::COMMANDS,
@@ -67,5 +70,6 @@ pub const FAMILIES: &[&[CommandSpec]] = &[
     cluster::COMMANDS,
     server::COMMANDS,
     zset::COMMANDS,
+    hll::COMMANDS,
     bitmap::COMMANDS,
 ];

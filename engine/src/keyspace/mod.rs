@@ -16,6 +16,7 @@
 //!   delete it first (lazy expiry) and count it in `expired_keys`.
 
 pub mod hash;
+pub mod hll;
 pub mod intset;
 pub mod list;
 pub mod set;

@@ -4,9 +4,8 @@
 //! memory behaviour track Redis: integers that fit an i64 are stored as one
 //! (`int`), short strings are immutable and inline (`embstr` up to 44 bytes), and
 //! strings that were appended to or ranged into are growable buffers (`raw`).
-//! Collections live in their own modules: lists ([`super::list`]) and
-//! sorted sets ([`super::zset`]) and sets ([`super::set`], `intset` or
-//! `hashtable`) are boxed so that a value stays 24 bytes;
+//! Collections live in their own modules: lists ([`super::list`]), sets
+//! ([`super::set`]) and sorted sets ([`super::zset`]) are boxed so that a value stays 24 bytes;
 //! hashes ([`super::hash`], `listpack` or `hashtable`) are 16 bytes and sit
 //! in the value unboxed.
 

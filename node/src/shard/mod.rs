@@ -294,6 +294,7 @@ pub fn engine_config(cfg: &Config) -> EngineConfig {
         zset_max_listpack_entries: cfg.zset_max_listpack_entries,
         zset_max_listpack_value_bytes: cfg.zset_max_listpack_value_bytes,
         set_max_intset_entries: cfg.set_max_intset_entries,
+        hll_sparse_max_bytes: cfg.hll_sparse_max_bytes,
     }
 }
 
