@@ -8,8 +8,8 @@
 
 use crate::command::table::{self, lookup_args, lookup_full};
 use crate::command::{
-    arg_flags, doc_flags, find_keys, flags, key_flags, Arg, ArgKind, Args, BeginSearch,
-    CommandSpec, FindKeys, KeySpec,
+    arg_flags, doc_flags, flags, key_flags, Arg, ArgKind, Args, BeginSearch, CommandSpec, FindKeys,
+    KeySpec,
 };
 use crate::glob::glob_match;
 use crate::resp::Reply;
@@ -259,7 +259,7 @@ fn getkeys(args: &Args<'_>, out: &mut Reply<'_>, with_flags: bool) {
     if (spec.arity > 0 && spec.arity as i64 != argc) || argc < -(spec.arity as i64) {
         return out.error("ERR Invalid number of arguments specified for command");
     }
-    match find_keys(specs, &cmd) {
+    match spec.find_keys(&cmd) {
         Some(keys) if !keys.is_empty() => {
             out.array(keys.len());
             for k in keys {
@@ -357,6 +357,11 @@ fn write_key_spec(ks: &KeySpec, out: &mut Reply<'_>) {
             out.bulk(b"startfrom");
             out.int(startfrom as i64);
         }
+        BeginSearch::Unknown => {
+            out.bulk(b"unknown");
+            out.bulk(b"spec");
+            out.map(0);
+        }
     }
     out.bulk(b"find_keys");
     out.map(2);
@@ -374,6 +379,11 @@ fn write_key_spec(ks: &KeySpec, out: &mut Reply<'_>) {
                 out,
                 &[("keynumidx", keynumidx), ("firstkey", firstkey), ("keystep", keystep)],
             );
+        }
+        FindKeys::Unknown => {
+            out.bulk(b"unknown");
+            out.bulk(b"spec");
+            out.map(0);
         }
     }
 }

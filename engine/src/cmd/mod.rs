@@ -32,6 +32,10 @@ pub mod set;
 mod set_ops;
 #[cfg(test)]
 mod set_tests;
+pub mod sort;
+mod sort_partial;
+#[cfg(test)]
+mod sort_tests;
 pub mod string;
 mod string_incr;
 mod string_range;
@@ -56,6 +60,7 @@ pub const FAMILIES: &[&[CommandSpec]] = &[
     set::COMMANDS,
     hash::COMMANDS,
     list::COMMANDS,
+    sort::COMMANDS,
     keys::COMMANDS,
     expire::COMMANDS,
     scan::COMMANDS,

@@ -227,6 +227,44 @@ fn algebra() {
     ]);
 }
 
+/// Redis 7.0's sorted set algebra takes plain sets as sources, every member
+/// scoring 1 before its weight (intset and hashtable alike).
+#[test]
+fn sets_as_zset_algebra_sources() {
+    let big =
+        format!("sadd big {}", (1..=130).map(|n| n.to_string()).collect::<Vec<_>>().join(" "));
+    let steps: Vec<(&str, &str)> = vec![
+        ("sadd s1 1 2 3", ":3\r\n"),
+        ("sadd s2 a b 2", ":3\r\n"),
+        ("zadd z1 5 a 2 2", ":2\r\n"),
+        ("set str x", "+OK\r\n"),
+        ("zunion 3 s1 s2 z1 withscores", "*10\r\n$1\r\n1\r\n$1\r\n1\r\n$1\r\n3\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n4\r\n$1\r\na\r\n$1\r\n6\r\n"),
+        ("zinter 2 s1 s2 weights 2 3 withscores", "*2\r\n$1\r\n2\r\n$1\r\n5\r\n"),
+        ("zinter 2 s2 z1 aggregate max withscores", "*4\r\n$1\r\n2\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\n5\r\n"),
+        ("zdiff 2 s1 z1 withscores", "*4\r\n$1\r\n1\r\n$1\r\n1\r\n$1\r\n3\r\n$1\r\n1\r\n"),
+        ("zdiff 2 z1 s2", "*0\r\n"),
+        ("zunionstore d 2 s1 s2 weights 1 0.5 aggregate max", ":5\r\n"),
+        ("zrange d 0 -1 withscores", "*10\r\n$1\r\na\r\n$3\r\n0.5\r\n$1\r\nb\r\n$3\r\n0.5\r\n$1\r\n1\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n1\r\n$1\r\n3\r\n$1\r\n1\r\n"),
+        ("object encoding d", "$8\r\nlistpack\r\n"),
+        ("zinterstore d2 2 s1 s2", ":1\r\n"),
+        ("zrange d2 0 -1 withscores", "*2\r\n$1\r\n2\r\n$1\r\n2\r\n"),
+        ("zdiffstore d3 2 s1 s1", ":0\r\n"),
+        ("exists d3", ":0\r\n"),
+        ("zintercard 2 s2 z1", ":2\r\n"),
+        ("zintercard 2 s1 s2 limit 1", ":1\r\n"),
+        ("zunion 2 s1 str", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"),
+        ("zunion 2 s1 nokey withscores", "*6\r\n$1\r\n1\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n1\r\n$1\r\n3\r\n$1\r\n1\r\n"),
+        ("zinter 2 s1 z1 weights inf 0 withscores", "*2\r\n$1\r\n2\r\n$3\r\ninf\r\n"),
+        (&big, ":130\r\n"),
+        ("zunionstore d4 2 big s1", ":130\r\n"),
+        ("object encoding d4", "$8\r\nskiplist\r\n"),
+        ("zrange d4 0 2 withscores", "*6\r\n$2\r\n10\r\n$1\r\n1\r\n$3\r\n100\r\n$1\r\n1\r\n$3\r\n101\r\n$1\r\n1\r\n"),
+        ("zrange d4 -1 -1 withscores", "*2\r\n$1\r\n3\r\n$1\r\n2\r\n"),
+        ("zinter 2 big z1 withscores", "*2\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+    ];
+    check(&steps);
+}
+
 #[test]
 fn smove_spop_srand() {
     check(&[

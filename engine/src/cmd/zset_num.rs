@@ -6,7 +6,7 @@
 /// What C's `strtod` makes of the start of `s`: the value, how many bytes it
 /// used (0: no number), and whether it set ERANGE to underflow to zero or
 /// overflow to infinity.
-fn strtod(s: &[u8]) -> (f64, usize, bool) {
+pub(super) fn strtod(s: &[u8]) -> (f64, usize, bool) {
     let mut i = 0;
     while i < s.len() && matches!(s[i], b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
         i += 1;

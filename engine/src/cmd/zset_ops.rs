@@ -7,14 +7,15 @@
 //! glibc's qsort is a merge sort), which fixes the order in which scores are
 //! aggregated. A weighted score that is NaN (0 * inf) counts as 0, and so
 //! does a sum of inf and -inf. Results are built in the large encoding and
-//! moved to a listpack when they fit, as Redis.
+//! moved to a listpack when they fit, as Redis. Plain sets are sources too
+//! (Redis 7.0's `zuiInitIterator`): each member scores 1 before its weight.
 
 use super::lookup::lookup_read;
 use super::zset::{array_of_members, reply_member, store};
 use super::zset_num::parse_score;
 use crate::command::{Args, Ctx};
 use crate::keyspace::zset::ZSet;
-use crate::keyspace::Value;
+use crate::keyspace::{Set, Value};
 use crate::num::parse_i64_strict;
 use std::collections::HashMap;
 
@@ -171,20 +172,60 @@ fn parse_options(
     Some(o)
 }
 
-/// One input of the operation: a sorted set, or nothing (a missing key).
+/// A source key's collection.
+#[derive(Clone, Copy)]
+enum Input<'a> {
+    ZSet(&'a ZSet),
+    /// A plain set: every member scores 1.
+    Set(&'a Set),
+}
+
+/// One input of the operation: a sorted set or a set, or nothing (a missing key).
 #[derive(Clone, Copy)]
 struct Source<'a> {
-    set: Option<&'a ZSet>,
+    input: Option<Input<'a>>,
     weight: f64,
 }
 
 impl Source<'_> {
     fn len(&self) -> usize {
-        self.set.map_or(0, |z| z.len())
+        match self.input {
+            Some(Input::ZSet(z)) => z.len(),
+            Some(Input::Set(s)) => s.len(),
+            None => 0,
+        }
     }
 
     fn score(&self, member: &[u8]) -> Option<f64> {
-        self.set.and_then(|z| z.score(member))
+        match self.input {
+            Some(Input::ZSet(z)) => z.score(member),
+            Some(Input::Set(s)) => s.contains(member).then_some(1.0),
+            None => None,
+        }
+    }
+
+    /// Calls `f` with each member and its (unweighted) score until it returns
+    /// false: a sorted set in rank order, a set in its own.
+    fn walk(&self, mut f: impl FnMut(&[u8], f64) -> bool) {
+        match self.input {
+            Some(Input::ZSet(z)) => z.walk(0, z.len(), false, f),
+            Some(Input::Set(s)) => {
+                for m in s.iter() {
+                    if !f(m.text().as_bytes(), 1.0) {
+                        break;
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Calls `f` with each member and its (unweighted) score.
+    fn for_each(&self, mut f: impl FnMut(&[u8], f64)) {
+        self.walk(|m, s| {
+            f(m, s);
+            true
+        });
     }
 }
 
@@ -205,7 +246,7 @@ fn generic(ctx: &mut Ctx<'_>, args: &Args<'_>, op: Op, output: Output) {
     let keys: Vec<&[u8]> = (first..first + n).map(|i| args.get(i)).collect();
     for key in &keys {
         let (found, out) = lookup_read(ctx, key);
-        if found.is_some_and(|e| !matches!(e.value, Value::ZSet(_))) {
+        if found.is_some_and(|e| !matches!(e.value, Value::ZSet(_) | Value::Set(_))) {
             return out.wrong_type();
         }
     }
@@ -216,11 +257,12 @@ fn generic(ctx: &mut Ctx<'_>, args: &Args<'_>, op: Op, output: Output) {
         .iter()
         .zip(&opts.weights)
         .map(|(k, &weight)| {
-            let set = match dbr.peek(k, now).map(|e| &e.value) {
-                Some(Value::ZSet(z)) => Some(&**z),
+            let input = match dbr.peek(k, now).map(|e| &e.value) {
+                Some(Value::ZSet(z)) => Some(Input::ZSet(z)),
+                Some(Value::Set(s)) => Some(Input::Set(s)),
                 _ => None,
             };
-            Source { set, weight }
+            Source { input, weight }
         })
         .collect();
     if op != Op::Diff {
@@ -261,9 +303,8 @@ fn intersect(
     limit: u64,
     mut keep: impl FnMut(&[u8], f64),
 ) -> u64 {
-    let Some(z) = sources[0].set else { return 0 };
     let mut found = 0;
-    z.walk(0, z.len(), false, |m, s| {
+    sources[0].walk(|m, s| {
         let mut score = weighted(s, sources[0].weight);
         for src in &sources[1..] {
             match src.score(m) {
@@ -283,8 +324,7 @@ fn union(sources: &[Source<'_>], agg: Aggregate, mut keep: impl FnMut(&[u8], f64
     let mut acc: HashMap<Vec<u8>, f64> =
         HashMap::with_capacity(sources.last().map_or(0, |s| s.len()));
     for src in sources {
-        let Some(z) = src.set else { continue };
-        z.for_each(|m, s| {
+        src.for_each(|m, s| {
             let v = weighted(s, src.weight);
             match acc.get_mut(m) {
                 Some(score) => agg.apply(score, v),
@@ -301,8 +341,7 @@ fn union(sources: &[Source<'_>], agg: Aggregate, mut keep: impl FnMut(&[u8], f64
 
 /// Members of the first source in none of the others, with their scores.
 fn diff(sources: &[Source<'_>], mut keep: impl FnMut(&[u8], f64)) {
-    let Some(z) = sources[0].set else { return };
-    z.for_each(|m, s| {
+    sources[0].for_each(|m, s| {
         if !sources[1..].iter().any(|src| src.score(m).is_some()) {
             keep(m, s);
         }

@@ -57,6 +57,8 @@ pub enum BeginSearch {
     Index(i32),
     /// Just after `keyword`, searched from `startfrom` (from the end if negative).
     Keyword { keyword: &'static str, startfrom: i32 },
+    /// Nowhere the specs can say (SORT's STORE, BY and GET keys).
+    Unknown,
 }
 
 /// How the keys are found from where the search began.
@@ -68,6 +70,8 @@ pub enum FindKeys {
     /// The count of keys is the argument at `keynumidx`; the first key is
     /// `firstkey` arguments after the search began.
     Keynum { keynumidx: i32, firstkey: i32, keystep: i32 },
+    /// Unknown (with [`BeginSearch::Unknown`]).
+    Unknown,
 }
 
 /// One key spec of a command.
@@ -114,6 +118,12 @@ impl KeySpec {
         KeySpec { notes: "", flags, begin: BeginSearch::Keyword { keyword, startfrom }, find }
     }
 
+    /// A key the specs cannot locate (Redis's `KSPEC_BS_UNKNOWN`): it makes
+    /// [`find_keys`] give up, so the command's own finder runs.
+    pub const fn unknown(flags: u32) -> KeySpec {
+        KeySpec { notes: "", flags, begin: BeginSearch::Unknown, find: FindKeys::Unknown }
+    }
+
     /// Sets the notes.
     pub const fn notes(mut self, notes: &'static str) -> KeySpec {
         self.notes = notes;
@@ -158,8 +168,8 @@ pub struct KeyRef {
 /// Finds the keys of a command from its key specs, the way Redis's
 /// `getKeysUsingKeySpecs` does: keyword specs whose keyword is absent are
 /// skipped; a spec that points outside the arguments (or a bad key count) makes
-/// the command invalid, `None`. `NOT_KEY` specs are skipped. An `INCOMPLETE`
-/// spec contributes what it finds.
+/// the command invalid, `None`, and so does a spec of unknown kind. `NOT_KEY`
+/// specs are skipped. An `INCOMPLETE` spec contributes what it finds.
 pub fn find_keys(specs: &[KeySpec], args: &Args<'_>) -> Option<Vec<KeyRef>> {
     let argc = args.len() as i64;
     let mut keys = Vec::new();
@@ -175,6 +185,7 @@ pub fn find_keys(specs: &[KeySpec], args: &Args<'_>) -> Option<Vec<KeyRef>> {
                     None => continue,
                 }
             }
+            BeginSearch::Unknown => return None,
         };
         let (first, last, step) = match spec.find {
             FindKeys::Range { lastkey, keystep, limit } => {
@@ -199,6 +210,7 @@ pub fn find_keys(specs: &[KeySpec], args: &Args<'_>) -> Option<Vec<KeyRef>> {
                 let first = first + firstkey as i64;
                 (first, first + n - 1, keystep)
             }
+            FindKeys::Unknown => return None,
         };
         if last >= argc || last < first || first >= argc || step <= 0 {
             return None;

@@ -177,7 +177,14 @@ pub struct CommandSpec {
     pub subcommands: &'static [CommandSpec],
     /// How the command blocks, for commands flagged [`flags::BLOCKING`].
     pub blocking: Option<&'static BlockingOps>,
+    /// Finds the keys when the key specs cannot (a spec of unknown kind, as
+    /// SORT's STORE): Redis's `getkeys_proc`.
+    pub get_keys: Option<GetKeysFn>,
 }
+
+/// A command's own key finder (see [`CommandSpec::get_keys`]); None for
+/// arguments it cannot make sense of.
+pub type GetKeysFn = fn(&Args<'_>) -> Option<Vec<super::key_spec::KeyRef>>;
 
 impl CommandSpec {
     /// True when `argc` arguments satisfy the arity.
@@ -204,8 +211,15 @@ impl CommandSpec {
         if !self.has(flags::MOVABLEKEYS) {
             return KeyPositions::Range(self.keys.positions(args.len()));
         }
-        let found = super::key_spec::find_keys(self.key_specs.as_slice(), args);
-        KeyPositions::Found(found.unwrap_or_default().into_iter())
+        KeyPositions::Found(self.find_keys(args).unwrap_or_default().into_iter())
+    }
+
+    /// The keys of a movable-keys command as Redis's
+    /// `getKeysFromCommandWithSpecs` finds them: by the key specs, or by the
+    /// command's own finder when the specs cannot tell (None: invalid).
+    pub fn find_keys(&self, args: &Args<'_>) -> Option<Vec<super::key_spec::KeyRef>> {
+        super::key_spec::find_keys(self.key_specs.as_slice(), args)
+            .or_else(|| self.get_keys.and_then(|f| f(args)))
     }
 
     /// The name without the container (`list` for `client|list`).
@@ -245,6 +259,7 @@ impl CommandSpec {
             doc: Doc::new("generic", "1.0.0", "", ""),
             subcommands: &[],
             blocking: None,
+            get_keys: None,
         }
     }
 
@@ -263,6 +278,7 @@ impl CommandSpec {
             doc: Doc::new("server", "1.0.0", "", ""),
             subcommands: &[],
             blocking: None,
+            get_keys: None,
         }
     }
 
@@ -321,6 +337,14 @@ impl CommandSpec {
         self = self.key_specs(specs);
         self.flags |= flags::MOVABLEKEYS;
         self.route = Route::Keys(None);
+        self
+    }
+
+    /// Keys found by the command's own `finder` where its key specs say
+    /// `unknown` (SORT): flagged `movablekeys` and routed by what it finds.
+    pub const fn own_keys(mut self, specs: &'static [KeySpec], finder: GetKeysFn) -> CommandSpec {
+        self = self.movable_keys(specs);
+        self.get_keys = Some(finder);
         self
     }
 

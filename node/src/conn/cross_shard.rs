@@ -82,7 +82,10 @@ pub async fn run(
             scratch.db(*d).set(key, v.clone(), *exp, lru);
         }
     }
-    let all_slots = SlotSet::from_range(0..engine::slot::SLOT_COUNT);
+    // The scratch keyspace serves no slot: it holds the copied keys only, so
+    // a command reading keys beyond its declared ones (SORT's BY and GET
+    // patterns) refuses them rather than finding nothing.
+    let no_slots = SlotSet::from_range(0..0);
     let (engine_cfg, started) = (shard.core.borrow().engine_cfg.clone(), std::time::Instant::now());
     let reply_start = out.len();
     let mut stats = ExecStats::default();
@@ -95,7 +98,7 @@ pub async fn run(
         out: Reply::new(out, proto),
         cfg: &engine_cfg,
         stats: &mut stats,
-        owned_slots: &all_slots,
+        owned_slots: &no_slots,
     };
     command::execute(spec, &mut ctx, args);
     {
