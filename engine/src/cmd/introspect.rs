@@ -461,9 +461,12 @@ fn write_args(args: &[Arg], out: &mut Reply<'_>) {
         };
         let strings =
             [("token", a.token), ("since", a.since), ("deprecated_since", a.deprecated_since)];
+        // A pure token shows its token even when empty (MIGRATE's "").
+        let pure = matches!(a.kind, ArgKind::PureToken);
+        let shown = |&&(name, v): &&(&str, &str)| !v.is_empty() || (pure && name == "token");
         let n = 2
             + key_spec_index.is_some() as usize
-            + strings.iter().filter(|(_, v)| !v.is_empty()).count()
+            + strings.iter().filter(shown).count()
             + (a.flags != 0) as usize
             + sub_args.is_some() as usize;
         out.map(n);
@@ -475,7 +478,7 @@ fn write_args(args: &[Arg], out: &mut Reply<'_>) {
             out.bulk(b"key_spec_index");
             out.int(i as i64);
         }
-        for (name, value) in strings.iter().filter(|(_, v)| !v.is_empty()) {
+        for (name, value) in strings.iter().filter(shown) {
             out.bulk(name.as_bytes());
             out.bulk(value.as_bytes());
         }

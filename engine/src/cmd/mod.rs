@@ -25,6 +25,7 @@ mod list_move;
 #[cfg(test)]
 mod list_tests;
 mod lookup;
+pub mod migrate;
 pub mod object;
 pub mod scan;
 pub mod server;
@@ -72,4 +73,5 @@ pub const FAMILIES: &[&[CommandSpec]] = &[
     zset::COMMANDS,
     hll::COMMANDS,
     bitmap::COMMANDS,
+    migrate::COMMANDS,
 ];

@@ -169,7 +169,8 @@ pub struct KeyRef {
 /// `getKeysUsingKeySpecs` does: keyword specs whose keyword is absent are
 /// skipped; a spec that points outside the arguments (or a bad key count) makes
 /// the command invalid, `None`, and so does a spec of unknown kind. `NOT_KEY`
-/// specs are skipped. An `INCOMPLETE` spec contributes what it finds.
+/// specs are skipped. An `INCOMPLETE` spec that applies makes the result `None`
+/// too (the command's own finder decides, as Redis falls back to its getkeys proc).
 pub fn find_keys(specs: &[KeySpec], args: &Args<'_>) -> Option<Vec<KeyRef>> {
     let argc = args.len() as i64;
     let mut keys = Vec::new();
@@ -213,6 +214,10 @@ pub fn find_keys(specs: &[KeySpec], args: &Args<'_>) -> Option<Vec<KeyRef>> {
             FindKeys::Unknown => return None,
         };
         if last >= argc || last < first || first >= argc || step <= 0 {
+            return None;
+        }
+        if spec.flags & key_flags::INCOMPLETE != 0 {
+            // It may miss keys: the command's own finder must tell.
             return None;
         }
         let mut i = first;

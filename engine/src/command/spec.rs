@@ -348,6 +348,13 @@ impl CommandSpec {
         self
     }
 
+    /// The legacy key range `COMMAND INFO` shows for a command whose keys its
+    /// key specs (or finder) give (MIGRATE).
+    pub const fn legacy_keys(mut self, keys: KeyRange) -> CommandSpec {
+        self.keys = keys;
+        self
+    }
+
     /// Marks the command a system command (not meant for users).
     pub const fn syscmd(mut self) -> CommandSpec {
         self.doc.flags |= doc_flags::SYSCMD;
