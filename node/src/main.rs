@@ -10,6 +10,7 @@ mod cluster;
 mod commands;
 mod config;
 mod conn;
+mod migrate;
 mod runtime;
 mod shard;
 mod sys;

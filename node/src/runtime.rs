@@ -311,6 +311,7 @@ async fn shard_main(
         shared,
         outbox,
         cluster: RefCell::new(cluster_node),
+        move_lock: glommio::sync::Semaphore::new(1),
     });
     if shard.cluster.borrow().is_some() {
         if let Err(e) = crate::cluster::bus::start(&shard, bus_addrs) {

@@ -33,6 +33,7 @@ pub mod set;
 mod set_ops;
 #[cfg(test)]
 mod set_tests;
+pub mod shards;
 pub mod sort;
 mod sort_partial;
 #[cfg(test)]
@@ -74,4 +75,5 @@ pub const FAMILIES: &[&[CommandSpec]] = &[
     hll::COMMANDS,
     bitmap::COMMANDS,
     migrate::COMMANDS,
+    shards::COMMANDS,
 ];

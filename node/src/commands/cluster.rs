@@ -264,6 +264,7 @@ fn random_id_bytes() -> [u8; 20] {
 }
 
 async fn keys_in_slot(conn: &Conn, slot: Slot) -> usize {
+    conn.shard.until_routable(|core| core.is_frozen(slot)).await;
     let owner = conn.shard.core.borrow().shard_of(slot);
     conn.shard.on_shard(owner, move |s: &Shard| s.core.borrow_mut().ks.db(0).slot_len(slot)).await
 }
@@ -293,6 +294,7 @@ async fn get_keys_in_slot(conn: &Conn, args: &Args<'_>, proto: Protocol, out: &m
         return Reply::new(out, proto).error("ERR Invalid slot or number of keys");
     }
     let slot = slot as Slot;
+    conn.shard.until_routable(|core| core.is_frozen(slot)).await;
     let owner = conn.shard.core.borrow().shard_of(slot);
     let keys: Vec<Vec<u8>> = conn
         .shard

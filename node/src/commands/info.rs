@@ -19,6 +19,8 @@ struct ShardInfo {
     /// (keys, volatile keys, average TTL ms) per database.
     dbs: Vec<(usize, usize, u64)>,
     expired_keys: u64,
+    /// Keys a MIGRATE has in flight.
+    in_flight_keys: usize,
     slots: usize,
     clients: usize,
     /// Clients blocked (BLPOP ...), and those of them with a deadline.
@@ -95,6 +97,7 @@ pub async fn info(conn: &mut Conn, args: &Args<'_>, out: &mut Vec<u8>) {
                     })
                     .collect(),
                 expired_keys: core.ks.expired_keys(),
+                in_flight_keys: core.in_flight.len(),
                 slots: core.owned.len(),
                 clients: core.clients.len(),
                 blocked: core.clients.iter().fold((0, 0), |(b, t), c| {
@@ -195,7 +198,7 @@ fn write_section(
             let errors: u64 = total.errors.values().sum();
             let _ = write!(
                 t,
-                "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\ntotal_error_replies:{}\r\ncross_shard_commands:{}\r\n",
+                "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\ntotal_error_replies:{}\r\ncross_shard_commands:{}\r\nmigrate_keys_in_flight:{}\r\nmigrate_parked_writes:{}\r\n",
                 total.connections_received,
                 total.total_commands,
                 ops,
@@ -207,6 +210,8 @@ fn write_section(
                 total.exec.keyspace_misses,
                 errors,
                 total.forwarded_in,
+                infos.iter().map(|i| i.in_flight_keys).sum::<usize>(),
+                total.migrate_parked,
             );
         }
         "replication" => {

@@ -1,6 +1,6 @@
 //! Connection and server commands, implemented by the node because they touch
 //! connection state or every shard: PING, HELLO, AUTH, SELECT, CLIENT, INFO,
-//! CONFIG, DEBUG, SHUTDOWN, TIME, COMMAND, CLUSTER.
+//! CONFIG, DEBUG, SHUTDOWN, TIME, COMMAND, CLUSTER, MIGRATE, SHARDS.
 //!
 //! A command either completes synchronously on the connection's shard
 //! ([`run_sync`]), or says it needs other shards ([`Flow::NeedsShards`]), in
@@ -12,6 +12,7 @@ mod cluster;
 mod connection;
 mod info;
 mod server;
+mod shards;
 
 use engine::command::{Args, CommandSpec};
 use engine::resp::Reply;
@@ -41,9 +42,9 @@ pub fn run_sync(conn: &mut Conn, spec: &'static CommandSpec, args: &Args<'_>) ->
         }
         name if name.starts_with("client|") => client::run_sync(conn, name, args),
         name if cluster::is_cluster_command(name) => cluster::run_sync(conn, spec, args),
-        "info" | "debug" | "shutdown" | "config|set" | "config|resetstat" | "config|rewrite" => {
-            Flow::NeedsShards
-        }
+        "info" | "debug" | "shutdown" | "config|set" | "config|resetstat" | "config|rewrite"
+        | "migrate" => Flow::NeedsShards,
+        name if name.starts_with("shards|") => Flow::NeedsShards,
         "config|get" | "config|help" => server::config_sync(conn, spec.name, args),
         "lastsave" => {
             let t = conn.shard.shared.started_unix_s;
@@ -79,6 +80,8 @@ pub async fn run_async(
             cluster::run_async(conn, spec, args, out).await
         }
         "shutdown" => server::shutdown(conn, args, out).await,
+        "migrate" => crate::migrate::migrate(conn, args, out).await,
+        name if name.starts_with("shards|") => shards::run(conn, name, args, out).await,
         _ => server::config_async(conn, spec.name, args, out).await,
     }
 }

@@ -79,6 +79,12 @@ impl Batch {
         Src::Remote(shard as u16, (q.len() - 1) as u32)
     }
 
+    /// Whether commands are queued for `shard` (for this shard: a command
+    /// waits for keys in flight, so the ones after it must queue behind it).
+    pub fn queued_for(&self, shard: usize) -> bool {
+        !self.outbox[shard].is_empty()
+    }
+
     /// Records a command whose reply comes from another shard.
     pub fn push_remote(&mut self, src: Src, skip: bool) {
         self.parts.push(Part::One { src, skip });
@@ -120,7 +126,14 @@ impl Batch {
                     continue;
                 }
                 let (tx, rx) = futures_channel::oneshot::channel();
-                shard.send_exec(peer, ExecBatch { jobs: std::mem::take(jobs), reply: tx });
+                let batch = ExecBatch { jobs: std::mem::take(jobs), reply: tx };
+                if peer == shard.id() {
+                    // Commands of this shard queued behind a parked one.
+                    let reply = BatchReply { buf: Vec::new(), ends: Vec::new() };
+                    shard.run_batch(peer, batch, reply);
+                } else {
+                    shard.send_exec(peer, batch);
+                }
                 waits.push((peer, rx));
             }
             for (peer, rx) in waits {

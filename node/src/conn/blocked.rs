@@ -84,8 +84,15 @@ enum Event {
 /// Waits until `b` is served or ends otherwise; bytes the client sends
 /// meanwhile are appended to `rb`.
 pub async fn wait(conn: &mut Conn, b: Blocked, stream: &mut TcpStream, rb: &mut ReadBuf) -> Ended {
-    let plan = Plan::new(&conn.shard, &b);
     loop {
+        // Planned each round: the keys' slots may have moved between shards.
+        let args = b.cmd.args();
+        let ops = b.spec.blocking.expect("a blocking command");
+        let positions =
+            ops.watched(b.spec, &args).into_iter().chain(ops.destination(b.spec, &args));
+        let keys: Vec<&[u8]> = positions.map(|p| args.get(p)).collect();
+        conn.shard.until_keys_routable(keys.iter().copied()).await;
+        let plan = Plan::new(&conn.shard, &b);
         let (state, mut rx) = WaitState::new();
         {
             let mut c = conn.client.borrow_mut();

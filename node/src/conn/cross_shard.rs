@@ -52,22 +52,17 @@ pub async fn run(
     args: &Args<'_>,
     out: &mut Vec<u8>,
 ) {
-    let (databases, owners) = {
-        let core = shard.core.borrow();
-        let keys = touched_keys(spec, db, args);
-        let owners: Vec<(usize, usize, Vec<u8>)> =
-            keys.into_iter().map(|(d, k)| (core.shard_of(key_slot(&k)), d, k)).collect();
-        (core.ks.db_count(), owners)
-    };
+    let databases = shard.core.borrow().ks.db_count();
     // A database index out of range (COPY ... DB 99) touches nothing: the
     // command itself replies the error from an empty scratch keyspace.
-    let owners: Vec<(usize, usize, Vec<u8>)> =
-        owners.into_iter().filter(|(_, d, _)| *d < databases).collect();
-    let mut before: Vec<Snapshot> = Vec::with_capacity(owners.len());
-    for (owner, d, key) in &owners {
+    let keys: Vec<(usize, Vec<u8>)> =
+        touched_keys(spec, db, args).into_iter().filter(|(d, _)| *d < databases).collect();
+    let mut before: Vec<Snapshot> = Vec::with_capacity(keys.len());
+    for (d, key) in &keys {
         let (d, key) = (*d, key.clone());
+        let owner = owner_of(shard, &key).await;
         let snap = shard
-            .on_shard(*owner, move |s: &Shard| {
+            .on_shard(owner, move |s: &Shard| {
                 let mut core = s.core.borrow_mut();
                 let e = core.ks.db(d).get(&key, unix_ms())?;
                 Some((e.value.clone(), e.expire_at_ms()))
@@ -77,7 +72,7 @@ pub async fn run(
     }
     let mut scratch = Keyspace::new(databases);
     let lru = lru_clock(unix_ms());
-    for ((_, d, key), snap) in owners.iter().zip(&before) {
+    for ((d, key), snap) in keys.iter().zip(&before) {
         if let Some((v, exp)) = snap {
             scratch.db(*d).set(key, v.clone(), *exp, lru);
         }
@@ -111,12 +106,13 @@ pub async fn run(
     if !spec.has(flags::WRITE) {
         return;
     }
-    for ((owner, d, key), old) in owners.into_iter().zip(before) {
+    for ((d, key), old) in keys.into_iter().zip(before) {
         let new: Snapshot =
             scratch.db(d).get(&key, now_ms).map(|e| (e.value.clone(), e.expire_at_ms()));
         if new == old {
             continue;
         }
+        let owner = owner_of(shard, &key).await;
         shard
             .on_shard(owner, move |s: &Shard| {
                 let mut core = s.core.borrow_mut();
@@ -134,6 +130,13 @@ pub async fn run(
             })
             .await;
     }
+}
+
+/// The shard owning `key` once no move of its slot between shards runs
+/// (each step looks it up again: the slot may move between steps).
+async fn owner_of(shard: &Rc<Shard>, key: &[u8]) -> usize {
+    shard.until_keys_routable(std::iter::once(key)).await;
+    shard.core.borrow().shard_of(key_slot(key))
 }
 
 /// Builds the owned form of `args` with argument `i` replaced by `with`.
@@ -172,12 +175,14 @@ pub async fn scan(
         let Some(slot) = engine::cmd::scan::scan_cursor_slot(cursor) else {
             return Reply::new(out, proto).error("ERR invalid cursor");
         };
+        shard.until_routable(|core| core.is_frozen(slot)).await;
         let owner = shard.core.borrow().shard_of(slot);
         let cmd = replace_arg(args, 1, cursor.to_string().as_bytes());
         let reply = shard
             .on_shard(owner, move |s: &Shard| {
                 let mut buf = Vec::new();
-                s.core.borrow_mut().exec(spec, db, proto, &cmd.args(), &mut buf);
+                // A read: it never waits for keys in flight.
+                let _ = s.core.borrow_mut().exec(spec, db, proto, &cmd.args(), &mut buf);
                 buf
             })
             .await;

@@ -29,7 +29,7 @@ use glommio::net::TcpStream;
 use crate::clients::{Client, ReplyMode};
 use crate::cluster::redirect::Decision;
 use crate::commands::{self, Flow};
-use crate::shard::{unix_ms, Shard};
+use crate::shard::{unix_ms, Outcome, Shard};
 use batch::{Batch, Src};
 
 /// Most commands handled per read before replies are written.
@@ -306,21 +306,31 @@ impl Conn {
             c.last_cmd = spec.name;
             (c.db, c.proto)
         };
-        match self.cluster_decision(spec, args) {
-            Decision::Run => {}
-            Decision::Refuse(err) => {
-                self.shard.core.borrow_mut().stats.count_rejected(spec.name);
-                self.reply_error(&err);
-                return;
-            }
-            Decision::Verify(v) => {
-                let skip = self.take_skip();
-                return self.run_verified(spec, args, proto, skip, v).await;
+        let asking = self.take_asking(spec);
+        let mut verified_skip = None;
+        loop {
+            match self.cluster_decision(spec, args, asking) {
+                Decision::Run => break,
+                Decision::Refuse(err) => {
+                    self.shard.core.borrow_mut().stats.count_rejected(spec.name);
+                    self.reply_error(&err);
+                    return;
+                }
+                Decision::Verify(v) => {
+                    let skip = *verified_skip.get_or_insert_with(|| self.take_skip());
+                    if self.run_verified(spec, args, proto, skip, v).await {
+                        return;
+                    }
+                    // It waited for keys a MIGRATE had in flight: decide again
+                    // now that their fate is known (ASK if they left).
+                }
             }
         }
         self.wait_for_pause(spec).await;
         // CLIENT REPLY decides its own reply: ON answers even when replies were OFF.
-        let skip = if spec.name == "client|reply" {
+        let skip = if let Some(skip) = verified_skip {
+            skip
+        } else if spec.name == "client|reply" {
             self.client.borrow().reply_mode == ReplyMode::Skip && self.take_skip()
         } else {
             self.take_skip()
@@ -386,6 +396,13 @@ impl Conn {
             }
             (Exec::Keyspace(_), Route::Keys(split)) => {
                 let me = self.shard.id();
+                if self.shard.core.borrow().any_frozen() {
+                    // A slot of its keys may be moving between shards: send
+                    // what is routed so far, then wait for the move to end.
+                    self.batch.finish(&self.shard, &mut self.wbuf).await;
+                    let keys: Vec<&[u8]> = spec.key_positions(args).map(|p| args.get(p)).collect();
+                    self.shard.until_keys_routable(keys.iter().copied()).await;
+                }
                 // The common case, all keys on one shard, allocates nothing;
                 // with one shard there is nothing to route.
                 let (target, spans_shards, last_pos) = if self.shard.shared.shard_count == 1 {
@@ -434,22 +451,26 @@ impl Conn {
         }
     }
 
+    /// The client's ASKING flag for this command: it lasts for one command
+    /// (ASKING itself aside).
+    fn take_asking(&self, spec: &CommandSpec) -> bool {
+        let mut c = self.client.borrow_mut();
+        spec.name != "asking" && std::mem::take(&mut c.asking)
+    }
+
     /// In cluster mode, where the command goes (MOVED, CROSSSLOT, CLUSTERDOWN,
-    /// or a key check on a migrating or importing slot). The client's ASKING
-    /// flag lasts for this one command (ASKING itself aside).
-    fn cluster_decision(&self, spec: &CommandSpec, args: &Args<'_>) -> Decision {
+    /// or a key check on a migrating or importing slot).
+    fn cluster_decision(&self, spec: &CommandSpec, args: &Args<'_>, asking: bool) -> Decision {
         let core = self.shard.core.borrow();
         let Some(view) = core.slot_view.as_ref() else { return Decision::Run };
-        let asking = {
-            let mut c = self.client.borrow_mut();
-            spec.name != "asking" && std::mem::take(&mut c.asking)
-        };
         let reads = core.cfg.cluster.allow_reads_when_down;
         crate::cluster::redirect::check(view, spec, args, reads, asking)
     }
 
     /// Runs a command on a migrating or importing slot: on the slot's shard,
     /// checking which of its keys exist right before it runs (ASK, TRYAGAIN).
+    /// False when it did not run because it writes a key a MIGRATE has in
+    /// flight: it has waited for the key's fate and must be decided again.
     async fn run_verified(
         &mut self,
         spec: &'static CommandSpec,
@@ -457,8 +478,9 @@ impl Conn {
         proto: Protocol,
         skip: bool,
         v: crate::cluster::redirect::Verify,
-    ) {
+    ) -> bool {
         self.batch.finish(&self.shard, &mut self.wbuf).await;
+        self.shard.until_routable(|core| core.is_frozen(v.slot)).await;
         let owner = self.shard.core.borrow().shard_of(v.slot);
         let cmd = args.to_owned_cmd();
         let reply = self
@@ -471,13 +493,30 @@ impl Conn {
                 let mut out = Vec::new();
                 match v.decide(core.ks.db(0), &args, &positions, now_ms) {
                     Some(err) => Reply::new(&mut out, proto).error(&err),
-                    None => core.exec(spec, 0, proto, &args, &mut out),
+                    None => {
+                        if core.exec(spec, 0, proto, &args, &mut out) == Outcome::Parked {
+                            let (tx, rx) = futures_channel::oneshot::channel::<()>();
+                            core.in_flight.park(Box::new(move |_| {
+                                let _ = tx.send(());
+                            }));
+                            return Err(rx);
+                        }
+                    }
                 }
-                out
+                Ok(out)
             })
             .await;
-        if !skip {
-            self.wbuf.extend_from_slice(&reply);
+        match reply {
+            Ok(reply) => {
+                if !skip {
+                    self.wbuf.extend_from_slice(&reply);
+                }
+                true
+            }
+            Err(landed) => {
+                let _ = landed.await;
+                false
+            }
         }
     }
 
@@ -517,17 +556,20 @@ impl Conn {
         args: &Args<'_>,
         cmd: Option<OwnedCmd>,
     ) -> Src {
-        if peer == me {
+        if peer == me && !self.batch.queued_for(me) {
             let start = self.batch.local.len();
             let mut core = self.shard.core.borrow_mut();
-            match &cmd {
+            let outcome = match &cmd {
                 Some(c) => core.exec(spec, db, proto, &c.args(), &mut self.batch.local),
                 None => core.exec(spec, db, proto, args, &mut self.batch.local),
+            };
+            if outcome == Outcome::Ran {
+                return Src::Local(start as u32, self.batch.local.len() as u32);
             }
-            Src::Local(start as u32, self.batch.local.len() as u32)
-        } else {
-            self.batch.queue(peer, spec, db, proto, cmd.unwrap_or_else(|| args.to_owned_cmd()))
+            // It waits for a key in flight: queued for this shard, where the
+            // batch finishes it (and the commands after it) once released.
         }
+        self.batch.queue(peer, spec, db, proto, cmd.unwrap_or_else(|| args.to_owned_cmd()))
     }
 
     /// Cuts a multi-key command into one command per shard.

@@ -15,7 +15,9 @@
 //! - messages between two shards are delivered in order, so the commands of one
 //!   connection execute on each shard in the order the client sent them.
 
+pub mod in_flight;
 pub mod msg;
+pub mod slot_move;
 pub mod stats;
 pub mod waiters;
 
@@ -86,6 +88,24 @@ pub struct Core {
     pub waiters: Waiters,
     /// Cluster mode: who serves each slot (None: not a cluster node).
     pub slot_view: Option<Arc<crate::cluster::SlotView>>,
+    /// Keys a MIGRATE is moving and the writes waiting for them.
+    pub in_flight: in_flight::InFlight,
+    /// Slots being moved between shards (see `slot_move`), and how many.
+    pub frozen: SlotSet,
+    pub frozen_count: usize,
+    /// Commands waiting for a slot move to end before they are routed.
+    pub unfreeze_waiters: Vec<futures_channel::oneshot::Sender<()>>,
+}
+
+/// Whether [`Core::exec`] ran a command.
+#[must_use]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// It ran; its reply is written.
+    Ran,
+    /// It would write a key a MIGRATE has in flight: nothing ran or was
+    /// written; run it again once the key is released (see `in_flight`).
+    Parked,
 }
 
 /// The shard's clock for command execution: one cheap tick read per command
@@ -214,6 +234,10 @@ impl Core {
             clock: Clock::new(Duration::from_millis(5)),
             waiters: Waiters::default(),
             slot_view: None,
+            in_flight: in_flight::InFlight::default(),
+            frozen: SlotSet::from_range(0..0),
+            frozen_count: 0,
+            unfreeze_waiters: Vec::new(),
         }
     }
 
@@ -224,7 +248,8 @@ impl Core {
     }
 
     /// Executes a keyspace command, appending its reply to `out`, and counts it;
-    /// then serves the clients blocked on keys it stored.
+    /// then serves the clients blocked on keys it stored. A write to a key in
+    /// flight does not run ([`Outcome::Parked`]).
     pub fn exec(
         &mut self,
         spec: &'static CommandSpec,
@@ -232,7 +257,11 @@ impl Core {
         proto: Protocol,
         args: &Args<'_>,
         out: &mut Vec<u8>,
-    ) {
+    ) -> Outcome {
+        if !self.in_flight.is_empty() && self.in_flight.blocks(spec, db, args) {
+            self.stats.migrate_parked += 1;
+            return Outcome::Parked;
+        }
         let started = ticks();
         let reply_start = out.len();
         self.with_ctx_at(started, db, proto, out, |ctx| command::execute(spec, ctx, args));
@@ -245,6 +274,7 @@ impl Core {
         if !self.waiters.is_empty() {
             self.serve_ready();
         }
+        Outcome::Ran
     }
 
     /// Runs `f` over the keyspace with a command context for database `db`,
@@ -310,6 +340,8 @@ pub struct Shard {
     pub outbox: RefCell<Vec<Outgoing>>,
     /// Cluster mode, shard 0 only: the cluster state.
     pub cluster: RefCell<Option<crate::cluster::ClusterNode>>,
+    /// Shard 0 only: one slot move at a time.
+    pub move_lock: glommio::sync::Semaphore,
 }
 
 /// Batches and replies for one peer, sent together as at most two messages by
@@ -319,6 +351,10 @@ pub struct Shard {
 pub struct Outgoing {
     execs: Vec<ExecBatch>,
     replies: Vec<(ReplyTx, BatchReply)>,
+    runs: Vec<msg::RunFn>,
+    /// A flush task is pending or sending: it takes what is queued meanwhile,
+    /// so everything for a peer leaves in the order it was queued (replies,
+    /// batches, then closures of one round).
     flush_scheduled: bool,
 }
 
@@ -357,19 +393,30 @@ impl Shard {
         R: Send + 'static,
         F: FnOnce(&Shard) -> R + Send + 'static,
     {
+        self.on_shard_rc(peer, move |s: &Rc<Shard>| f(s))
+    }
+
+    /// [`Self::on_shard`] for work that needs the shard's `Rc` (to spawn tasks
+    /// there).
+    pub fn on_shard_rc<R, F>(
+        self: &Rc<Self>,
+        peer: usize,
+        f: F,
+    ) -> impl std::future::Future<Output = R> + 'static
+    where
+        R: Send + 'static,
+        F: FnOnce(&Rc<Shard>) -> R + Send + 'static,
+    {
         let (tx, rx) = futures_channel::oneshot::channel();
         if peer == self.id() {
             let _ = tx.send(f(self));
         } else {
-            let msg = Msg::Run(Box::new(move |shard: &Shard| {
+            // Through the outbox: it arrives after everything queued for the
+            // peer before it (slot moves rely on that, see `slot_move`).
+            self.outbox.borrow_mut()[peer].runs.push(Box::new(move |shard: &Rc<Shard>| {
                 let _ = tx.send(f(shard));
             }));
-            // A full channel only delays; a closed one means shutdown.
-            let me = self.clone();
-            glommio::spawn_local(async move {
-                let _ = me.senders.send_to(peer, msg).await;
-            })
-            .detach();
+            self.schedule_flush(peer);
         }
         async move { rx.await.expect("a shard dropped a request: it is shutting down") }
     }
@@ -392,52 +439,80 @@ impl Shard {
         }
         let me = self.clone();
         glommio::spawn_local(async move {
-            let (execs, replies) = {
-                let mut outbox = me.outbox.borrow_mut();
-                let out = &mut outbox[peer];
-                out.flush_scheduled = false;
-                (std::mem::take(&mut out.execs), std::mem::take(&mut out.replies))
-            };
-            // A send fails only when the peer is gone (shutdown); waiting
-            // connections then see their reply channel dropped.
-            if !replies.is_empty() {
-                let _ = me.senders.send_to(peer, Msg::Replies(replies)).await;
-            }
-            if !execs.is_empty() {
-                let _ = me.senders.send_to(peer, Msg::Exec(execs)).await;
+            loop {
+                let (execs, replies, runs) = {
+                    let mut outbox = me.outbox.borrow_mut();
+                    let out = &mut outbox[peer];
+                    if out.execs.is_empty() && out.replies.is_empty() && out.runs.is_empty() {
+                        out.flush_scheduled = false;
+                        break;
+                    }
+                    (
+                        std::mem::take(&mut out.execs),
+                        std::mem::take(&mut out.replies),
+                        std::mem::take(&mut out.runs),
+                    )
+                };
+                // A send fails only when the peer is gone (shutdown); waiting
+                // connections then see their reply channel dropped.
+                if !replies.is_empty() {
+                    let _ = me.senders.send_to(peer, Msg::Replies(replies)).await;
+                }
+                if !execs.is_empty() {
+                    let _ = me.senders.send_to(peer, Msg::Exec(execs)).await;
+                }
+                for run in runs {
+                    let _ = me.senders.send_to(peer, Msg::Run(run)).await;
+                }
             }
         })
         .detach();
+    }
+
+    /// Runs the jobs of `batch` not yet in `reply`, in order, and sends the
+    /// replies to shard `from` (this shard: straight to the waiting
+    /// connection; another: into its outbox, flushed by the caller). A job
+    /// that must wait for keys in flight parks the rest of the batch, which
+    /// resumes here once they are released.
+    pub fn run_batch(self: &Rc<Self>, from: usize, batch: ExecBatch, mut reply: BatchReply) {
+        {
+            let mut core = self.core.borrow_mut();
+            while let Some(job) = batch.jobs.get(reply.ends.len()) {
+                let db = job.db as usize;
+                let outcome = core.exec(job.spec, db, job.proto, &job.cmd.args(), &mut reply.buf);
+                if outcome == Outcome::Parked {
+                    core.in_flight.park(Box::new(move |s: &Rc<Shard>| {
+                        s.run_batch(from, batch, reply);
+                        if from != s.id() {
+                            s.schedule_flush(from);
+                        }
+                    }));
+                    return;
+                }
+                reply.ends.push(reply.buf.len() as u32);
+            }
+        }
+        if from == self.id() {
+            let _ = batch.reply.send(reply);
+        } else {
+            self.outbox.borrow_mut()[from].replies.push((batch.reply, reply));
+        }
     }
 
     /// Handles one message from shard `from`.
     pub fn handle(self: &Rc<Self>, from: usize, msg: Msg) {
         match msg {
             Msg::Exec(batches) => {
-                let mut done = Vec::with_capacity(batches.len());
-                {
-                    let mut core = self.core.borrow_mut();
-                    for batch in batches {
-                        let mut reply = BatchReply {
-                            buf: Vec::new(),
-                            ends: Vec::with_capacity(batch.jobs.len()),
-                        };
-                        core.stats.forwarded_in += batch.jobs.len() as u64;
-                        for job in &batch.jobs {
-                            core.exec(
-                                job.spec,
-                                job.db as usize,
-                                job.proto,
-                                &job.cmd.args(),
-                                &mut reply.buf,
-                            );
-                            reply.ends.push(reply.buf.len() as u32);
-                        }
-                        done.push((batch.reply, reply));
-                    }
+                self.core.borrow_mut().stats.forwarded_in +=
+                    batches.iter().map(|b| b.jobs.len() as u64).sum::<u64>();
+                for batch in batches {
+                    let reply =
+                        BatchReply { buf: Vec::new(), ends: Vec::with_capacity(batch.jobs.len()) };
+                    self.run_batch(from, batch, reply);
                 }
-                self.outbox.borrow_mut()[from].replies.extend(done);
-                self.schedule_flush(from);
+                if !self.outbox.borrow()[from].replies.is_empty() {
+                    self.schedule_flush(from);
+                }
             }
             Msg::Replies(replies) => {
                 for (tx, reply) in replies {

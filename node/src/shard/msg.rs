@@ -3,6 +3,8 @@
 use engine::command::{CommandSpec, OwnedCmd};
 use engine::resp::Protocol;
 
+use std::rc::Rc;
+
 use super::Shard;
 
 /// A message to a shard.
@@ -14,8 +16,11 @@ pub enum Msg {
     /// waiting connections on this shard's own thread (no cross-thread wake).
     Replies(Vec<(ReplyTx, BatchReply)>),
     /// Work to run on the receiving shard (rare, control-plane operations).
-    Run(Box<dyn FnOnce(&Shard) + Send>),
+    Run(RunFn),
 }
+
+/// Work sent to run on another shard.
+pub type RunFn = Box<dyn FnOnce(&Rc<Shard>) + Send>;
 
 /// A batch of commands from one connection for one shard.
 pub struct ExecBatch {

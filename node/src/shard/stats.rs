@@ -56,6 +56,8 @@ pub struct ShardStats {
     pub net_output_bytes: u64,
     /// Commands this shard executed for connections on other shards.
     pub forwarded_in: u64,
+    /// Times a write waited for keys a MIGRATE had in flight.
+    pub migrate_parked: u64,
     /// Errors replied, by error code (INFO errorstats).
     pub errors: HashMap<String, u64>,
     /// Recent command rates (INFO instantaneous_ops_per_sec).
@@ -136,6 +138,7 @@ impl ShardStats {
         self.net_input_bytes += other.net_input_bytes;
         self.net_output_bytes += other.net_output_bytes;
         self.forwarded_in += other.forwarded_in;
+        self.migrate_parked += other.migrate_parked;
         for (k, v) in &other.errors {
             *self.errors.entry(k.clone()).or_default() += v;
         }

@@ -24,6 +24,7 @@ use std::sync::{Arc, Mutex};
 
 use engine::command::{CommandSpec, OwnedCmd};
 use engine::resp::Protocol;
+use engine::slot::{key_slot, SlotSet};
 use futures_channel::oneshot;
 
 use super::{ticks, Core};
@@ -77,7 +78,8 @@ pub struct Waiter {
     pub db: usize,
     pub proto: Protocol,
     /// Serve it here; false for a move whose destination is on another
-    /// shard (woken with [`Wake::Retry`]).
+    /// shard (woken with [`Wake::Retry`], as are waiters whose keys' slot
+    /// moves to another shard).
     pub serve_here: bool,
     /// Its keys on this shard, in argument order.
     pub keys: Vec<Vec<u8>>,
@@ -109,6 +111,14 @@ impl Core {
     /// taken meanwhile (served by another shard, timed out, gone).
     pub fn block(&mut self, w: Waiter) {
         if w.state.is_taken() {
+            return;
+        }
+        if w.keys.iter().any(|k| !self.owned.contains(key_slot(k))) {
+            // Its keys' slot moved to another shard after it was planned:
+            // the connection plans again.
+            if let Some(tx) = w.state.take() {
+                let _ = tx.send(Wake::Retry);
+            }
             return;
         }
         if let Some(key) = w.keys.iter().find(|k| self.is_ready(&w, k)) {
@@ -144,6 +154,26 @@ impl Core {
             }
         }
         self.waiters.count -= removed as usize;
+    }
+
+    /// Wakes with [`Wake::Retry`] the clients waiting on keys of `slots`,
+    /// which are being handed to another shard: their connections run the
+    /// command again and register with the new owner.
+    pub fn retry_waiters_in(&mut self, slots: &SlotSet) {
+        let mut moving: Vec<(usize, Rc<Waiter>)> = Vec::new();
+        for (db, queues) in self.waiters.queues.iter().enumerate() {
+            for (key, q) in queues {
+                if slots.contains(key_slot(key)) {
+                    moving.extend(q.iter().map(|w| (db, w.clone())));
+                }
+            }
+        }
+        for (db, w) in moving {
+            self.unblock(&w.state, db, &w.keys);
+            if let Some(tx) = w.state.take() {
+                let _ = tx.send(Wake::Retry);
+            }
+        }
     }
 
     /// Serves the waiters of every watched key stored since the last call,

@@ -197,3 +197,17 @@ pub fn redis_cli(port: u16, args: &[&str]) -> String {
         .expect("redis-cli is installed (the test script installs redis-tools)");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Waits (up to 10 s) until INFO reports `n` blocked clients.
+pub fn await_blocked(c: &mut redis::Connection, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let want = format!("blocked_clients:{n}\r");
+    loop {
+        let info: String = redis::cmd("INFO").arg("clients").query(c).unwrap();
+        if info.contains(&want) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "never {want}: {info}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
