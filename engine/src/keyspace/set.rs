@@ -325,6 +325,16 @@ impl Table {
         log2 | ((self.layout_epoch as u64) << 6) & ((1 << CURSOR_TAG_BITS) - 1)
     }
 
+    /// Number of buckets (positions for [`Self::bucket`]).
+    pub fn num_buckets(&self) -> usize {
+        self.map.num_buckets()
+    }
+
+    /// The member in bucket `index`, if the bucket is full.
+    pub fn bucket(&self, index: usize) -> Option<&[u8]> {
+        self.map.get_bucket(index).map(|m| m.as_bytes())
+    }
+
     /// One SSCAN step from `cursor` (0 to start): visits buckets until `count`
     /// members were found or `10 * count` buckets were looked at (Redis's
     /// bound), calling `f` for each member. Returns the next cursor, 0 at the
@@ -341,8 +351,8 @@ impl Table {
         let mut budget = count.saturating_mul(10);
         let mut found = 0;
         while pos < n && found < count && budget > 0 {
-            if let Some(m) = self.map.get_bucket(pos) {
-                f(m.as_bytes());
+            if let Some(m) = self.bucket(pos) {
+                f(m);
                 found += 1;
             }
             pos += 1;
