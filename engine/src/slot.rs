@@ -110,9 +110,27 @@ impl SlotSet {
     }
 }
 
+/// The runs of consecutive slots in ascending `slots`, as (first, last).
+pub fn runs(slots: impl IntoIterator<Item = Slot>) -> Vec<(Slot, Slot)> {
+    let mut out: Vec<(Slot, Slot)> = Vec::new();
+    for s in slots {
+        match out.last_mut() {
+            Some((_, end)) if *end + 1 == s => *end = s,
+            _ => out.push((s, s)),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_merge_neighbours() {
+        assert_eq!(runs([1, 2, 3, 7, 9, 10]), vec![(1, 3), (7, 7), (9, 10)]);
+        assert_eq!(runs([]), vec![]);
+    }
 
     #[test]
     fn crc16_reference_vector() {

@@ -63,6 +63,9 @@ pub struct Client {
     pub blocked_timeout: bool,
     /// ASKING was sent: the next command may use a slot being imported.
     pub asking: bool,
+    /// A native migration link (CLUSTER SYNCSLOTS ESTABLISH): it writes the
+    /// slots it imports, which this node does not serve yet.
+    pub import: Option<crate::cluster::import::ImportLink>,
 }
 
 impl Client {

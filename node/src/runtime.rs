@@ -408,14 +408,19 @@ async fn admit(shard: Rc<Shard>, mut stream: TcpStream) {
         blocked: None,
         blocked_timeout: false,
         asking: false,
+        import: None,
     }));
     let id = client.borrow().id;
     shard.core.borrow_mut().clients.add(client.clone());
-    let mut stream = crate::conn::serve(shard.clone(), stream, client).await;
+    let mut stream = crate::conn::serve(shard.clone(), stream, client.clone()).await;
     // Unregister first: CLIENT KILL must never shut down a descriptor that was
     // closed and handed to another connection.
     shard.core.borrow_mut().clients.remove(id);
     let _ = stream.close().await;
+    let import = client.borrow_mut().import.take();
+    if let Some(link) = import {
+        crate::cluster::import::link_closed(&shard, link).await;
+    }
     shared.connected_clients.fetch_sub(1, Ordering::SeqCst);
 }
 

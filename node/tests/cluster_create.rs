@@ -10,48 +10,10 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{free_port, redis_server, slotd, Server};
-
-/// Node timeout of the test cluster, ms (small so failures show quickly).
-const NODE_TIMEOUT_MS: u64 = 1000;
-
-fn cli(args: &[&str]) -> String {
-    let out = Command::new("redis-cli").args(args).output().expect("redis-cli runs");
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
-}
-
-fn cluster_opts(dir: &std::path::Path, cport: u16) -> Vec<String> {
-    let timeout = NODE_TIMEOUT_MS.to_string();
-    let conf = dir.join(format!("nodes-{cport}.conf"));
-    [
-        "--cluster-enabled",
-        "yes",
-        "--cluster-node-timeout",
-        &timeout,
-        "--cluster-port",
-        &cport.to_string(),
-        "--cluster-config-file",
-        conf.to_str().unwrap(),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
-
-fn start_slotd(dir: &std::path::Path, cport: u16) -> Server {
-    let opts = cluster_opts(dir, cport);
-    let opts: Vec<&str> = opts.iter().map(|s| s.as_str()).collect();
-    slotd(1, &opts)
-}
-
-/// Waits until `check` holds, polling; panics with `what` after 30 s.
-fn await_that(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check() {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+use common::cluster::{
+    await_that, cli, cluster_opts, create_cluster, start_slotd, NODE_TIMEOUT_MS,
+};
+use common::{free_port, redis_server};
 
 /// What a node's CLUSTER NODES says of every node, comparable across
 /// nodes: id, address, master or replica, config epoch, slots; sorted.
@@ -69,29 +31,6 @@ fn agreed_view(port: u16) -> Vec<String> {
         .collect();
     lines.sort();
     lines
-}
-
-/// A cluster of `n` slotd masters made by `redis-cli --cluster create`,
-/// every node seeing cluster_state:ok: its directory, bus ports, nodes.
-fn create_cluster(n: usize) -> (std::path::PathBuf, Vec<u16>, Vec<Server>) {
-    let dir =
-        std::env::temp_dir().join(format!("slotd-create-{}-{}", std::process::id(), free_port()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let cports: Vec<u16> = (0..n).map(|_| free_port()).collect();
-    let nodes: Vec<Server> = cports.iter().map(|&c| start_slotd(&dir, c)).collect();
-    let addrs: Vec<String> = nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)).collect();
-    let mut create = vec!["--cluster", "create"];
-    create.extend(addrs.iter().map(|s| s.as_str()));
-    create.push("--cluster-yes");
-    let out = cli(&create);
-    assert!(out.contains("[OK] All 16384 slots covered."), "{out}");
-    for n in &nodes {
-        let p = n.port.to_string();
-        await_that("every node sees cluster_state:ok", || {
-            cli(&["-p", &p, "cluster", "info"]).contains("cluster_state:ok")
-        });
-    }
-    (dir, cports, nodes)
 }
 
 #[test]

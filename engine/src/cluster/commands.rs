@@ -426,6 +426,20 @@ pub fn bump_epoch(c: &mut Cluster) -> bool {
     }
 }
 
+/// The end of a native slot import: this node takes `slots` with a new
+/// config epoch of its own (bumped without consensus, as Redis does when a
+/// slot is assigned to the importing node), so that its claim wins over the
+/// source's when nodes compare them; the slots stop importing.
+pub fn take_slots(c: &mut Cluster, slots: &[Slot]) {
+    bump_epoch(c);
+    let me = c.myself().id;
+    for &s in slots {
+        c.assign(s, &me);
+        c.set_importing(s, None);
+        c.set_migrating(s, None);
+    }
+}
+
 fn set_config_epoch(c: &mut Cluster, args: &Args<'_>, out: &mut Reply<'_>) -> Changed {
     let Some(epoch) = parse_i64_strict(args.get(2)) else {
         return error(out, "ERR value is not an integer or out of range");

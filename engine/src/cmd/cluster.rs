@@ -103,6 +103,13 @@ const CLUSTER_SUBCOMMANDS: &[CommandSpec] = &[
         .args(&[
             Arg::string("key"),
         ]),
+    CommandSpec::node("cluster|getslotmigrations", 2, ADMIN | STALE)
+        .acl(&["dangerous"])
+        .tips(&["nondeterministic_output"])
+        .doc("cluster", "9.0.0", "Get the status of ongoing and recently finished slot migrations", "O(N), where N is the number of active slot import and export jobs"),
+    CommandSpec::node("cluster|syncslots", -4, ADMIN | STALE | NO_ASYNC_LOADING)
+        .acl(&["dangerous"])
+        .doc("cluster", "9.0.0", "Internal command between nodes to move slots (slotd's native slot migration)", "Depends on subcommand."),
     CommandSpec::node("cluster|links", 2, STALE)
         .tips(&["nondeterministic_output"])
         .doc("cluster", "7.0.0", "Returns a list of all TCP links to and from peer nodes in cluster", "O(N) where N is the total number of Cluster nodes"),

@@ -14,6 +14,7 @@
 
 pub mod bus;
 pub mod config;
+pub mod import;
 pub mod redirect;
 
 use std::fs::File;
@@ -37,6 +38,8 @@ pub struct ClusterNode {
     view_version: u64,
     /// The bus links up now (CLUSTER LINKS), by link id.
     pub links: std::collections::BTreeMap<u64, LinkRecord>,
+    /// Native slot imports (CLUSTER SYNCSLOTS), by job name.
+    pub imports: import::Imports,
 }
 
 /// One bus link as CLUSTER LINKS shows it.
@@ -108,8 +111,14 @@ impl ClusterNode {
         }
         me.hostname = cfg.cluster.announce_hostname.clone();
         state.update_health(cfg.cluster.require_full_coverage);
-        let node =
-            ClusterNode { state, file, _lock: lock, view_version: 0, links: Default::default() };
+        let node = ClusterNode {
+            state,
+            file,
+            _lock: lock,
+            view_version: 0,
+            links: Default::default(),
+            imports: Default::default(),
+        };
         node.save().map_err(|e| format!("cannot write {}: {e}", node.file.display()))?;
         if fresh {
             tracing::info!("No cluster configuration found, I'm {}", node.my_id());

@@ -129,6 +129,25 @@ pub async fn run_async(
                 .await;
             out.extend_from_slice(&reply);
         }
+        "syncslots" => crate::cluster::import::syncslots(conn, args, proto, out).await,
+        "getslotmigrations" => {
+            let reply = conn
+                .shard
+                .on_shard(0, move |s: &Shard| {
+                    let mut out = Vec::new();
+                    if let Some(c) = s.cluster.borrow().as_ref() {
+                        let me = c.state.myself().id;
+                        crate::cluster::import::describe(
+                            &c.imports,
+                            &me,
+                            &mut Reply::new(&mut out, proto),
+                        );
+                    }
+                    out
+                })
+                .await;
+            out.extend_from_slice(&reply);
+        }
         "saveconfig" => {
             let saved = conn
                 .shard

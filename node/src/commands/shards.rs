@@ -7,7 +7,7 @@ use engine::cmd::introspect::help_reply;
 use engine::command::Args;
 use engine::num::parse_i64_strict;
 use engine::resp::Reply;
-use engine::slot::{Slot, SLOT_COUNT};
+use engine::slot::{runs, Slot, SLOT_COUNT};
 
 use crate::conn::Conn;
 use crate::shard::Shard;
@@ -74,7 +74,7 @@ async fn list(conn: &Conn, out: &mut Vec<u8>, proto: engine::resp::Protocol) {
         .on_all_shards(|s: &Shard| {
             let core = s.core.borrow();
             let keys: usize = (0..core.ks.db_count()).map(|d| core.ks.db_ref(d).len()).sum();
-            (ranges(core.owned.iter()), keys)
+            (runs(core.owned.iter()), keys)
         })
         .await;
     let mut r = Reply::new(out, proto);
@@ -94,18 +94,6 @@ async fn list(conn: &Conn, out: &mut Vec<u8>, proto: engine::resp::Protocol) {
         r.bulk(b"keys");
         r.int(keys as i64);
     }
-}
-
-/// Contiguous ranges of ascending slots.
-fn ranges(slots: impl Iterator<Item = Slot>) -> Vec<(Slot, Slot)> {
-    let mut out: Vec<(Slot, Slot)> = Vec::new();
-    for s in slots {
-        match out.last_mut() {
-            Some((_, end)) if *end + 1 == s => *end = s,
-            _ => out.push((s, s)),
-        }
-    }
-    out
 }
 
 /// BALANCE: plans moves by key count (every database), then runs them.
@@ -175,12 +163,6 @@ fn argmin(v: &[usize]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ranges_merge_neighbours() {
-        assert_eq!(ranges([1, 2, 3, 7, 9, 10].into_iter()), vec![(1, 3), (7, 7), (9, 10)]);
-        assert_eq!(ranges(std::iter::empty()), vec![]);
-    }
 
     #[test]
     fn balance_plans_even_out_keys() {

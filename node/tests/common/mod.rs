@@ -2,6 +2,8 @@
 //! wait until they answer, and stop them when the test ends.
 #![allow(dead_code)]
 
+pub mod cluster;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
