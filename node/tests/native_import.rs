@@ -72,6 +72,7 @@ fn two_nodes() -> (Server, Server, String, String) {
             info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:2")
         });
     }
+    common::cluster::await_settled_epochs(&[a.port, b.port]);
     let id_a = cli(&["-p", &pa, "cluster", "myid"]).trim().to_string();
     let id_b = cli(&["-p", &pb, "cluster", "myid"]).trim().to_string();
     (a, b, id_a, id_b)

@@ -107,6 +107,16 @@ const CLUSTER_SUBCOMMANDS: &[CommandSpec] = &[
         .acl(&["dangerous"])
         .tips(&["nondeterministic_output"])
         .doc("cluster", "9.0.0", "Get the status of ongoing and recently finished slot migrations", "O(N), where N is the number of active slot import and export jobs"),
+    CommandSpec::node("cluster|migrateslots", -6, ADMIN | STALE | NO_ASYNC_LOADING)
+        .acl(&["dangerous"])
+        .doc("cluster", "9.0.0", "Migrate the given slots from this node to the specified nodes", "O(N) where N is the total number of the slots between all start slot and end slot arguments.")
+        .args(&[Arg::block("migration_group", &[
+            Arg::block("range", &[Arg::integer("start-slot"), Arg::integer("end-slot")]).token("SLOTSRANGE").multiple(),
+            Arg::string("node-id").token("NODE"),
+        ]).multiple()]),
+    CommandSpec::node("cluster|cancelslotmigrations", 2, ADMIN | STALE | NO_ASYNC_LOADING)
+        .acl(&["dangerous"])
+        .doc("cluster", "9.0.0", "Cancel all current ongoing slot migration operations", "O(N), where N is the number of slot migration operations being cancelled"),
     CommandSpec::node("cluster|syncslots", -4, ADMIN | STALE | NO_ASYNC_LOADING)
         .acl(&["dangerous"])
         .doc("cluster", "9.0.0", "Internal command between nodes to move slots (slotd's native slot migration)", "Depends on subcommand."),

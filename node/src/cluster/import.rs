@@ -273,9 +273,9 @@ pub async fn link_closed(shard: &std::rc::Rc<Shard>, link: ImportLink) {
     }
 }
 
-/// CLUSTER GETSLOTMIGRATIONS: one map per job.
+/// The import entries of CLUSTER GETSLOTMIGRATIONS (one map per job; the
+/// caller writes the array header).
 pub fn describe(imports: &Imports, me: &NodeId, out: &mut Reply<'_>) {
-    out.array(imports.len());
     for (name, j) in imports {
         out.map(8);
         out.bulk(b"name");
@@ -298,7 +298,7 @@ pub fn describe(imports: &Imports, me: &NodeId, out: &mut Reply<'_>) {
 }
 
 /// `0-9 20-29`: the runs of ascending `slots`.
-fn ranges_text(slots: &[Slot]) -> String {
+pub fn ranges_text(slots: &[Slot]) -> String {
     let runs = engine::slot::runs(slots.iter().copied());
     runs.iter().map(|(a, b)| format!("{a}-{b}")).collect::<Vec<_>>().join(" ")
 }

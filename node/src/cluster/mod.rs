@@ -40,6 +40,8 @@ pub struct ClusterNode {
     pub links: std::collections::BTreeMap<u64, LinkRecord>,
     /// Native slot imports (CLUSTER SYNCSLOTS), by job name.
     pub imports: import::Imports,
+    /// Native slot exports (CLUSTER MIGRATESLOTS), by job name.
+    pub exports: crate::migrate::slots::Exports,
 }
 
 /// One bus link as CLUSTER LINKS shows it.
@@ -118,6 +120,7 @@ impl ClusterNode {
             view_version: 0,
             links: Default::default(),
             imports: Default::default(),
+            exports: Default::default(),
         };
         node.save().map_err(|e| format!("cannot write {}: {e}", node.file.display()))?;
         if fresh {

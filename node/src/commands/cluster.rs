@@ -130,6 +130,8 @@ pub async fn run_async(
             out.extend_from_slice(&reply);
         }
         "syncslots" => crate::cluster::import::syncslots(conn, args, proto, out).await,
+        "migrateslots" => crate::migrate::slots::migrateslots(conn, args, proto, out).await,
+        "cancelslotmigrations" => crate::migrate::slots::cancel(conn, proto, out).await,
         "getslotmigrations" => {
             let reply = conn
                 .shard
@@ -137,11 +139,10 @@ pub async fn run_async(
                     let mut out = Vec::new();
                     if let Some(c) = s.cluster.borrow().as_ref() {
                         let me = c.state.myself().id;
-                        crate::cluster::import::describe(
-                            &c.imports,
-                            &me,
-                            &mut Reply::new(&mut out, proto),
-                        );
+                        let mut r = Reply::new(&mut out, proto);
+                        r.array(c.imports.len() + c.exports.len());
+                        crate::migrate::slots::describe(&c.exports, &me, &mut r);
+                        crate::cluster::import::describe(&c.imports, &me, &mut r);
                     }
                     out
                 })

@@ -306,6 +306,13 @@ impl Conn {
             c.last_cmd = spec.name;
             (c.db, c.proto)
         };
+        if self.shard.core.borrow().any_frozen() {
+            // A slot of its keys may be moving (between shards, or to another
+            // node): wait before its redirection is decided.
+            self.batch.finish(&self.shard, &mut self.wbuf).await;
+            let keys: Vec<&[u8]> = spec.key_positions(args).map(|p| args.get(p)).collect();
+            self.shard.until_keys_routable(keys.iter().copied()).await;
+        }
         let asking = self.take_asking(spec);
         let mut verified_skip = None;
         loop {

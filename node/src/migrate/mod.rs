@@ -17,6 +17,7 @@
 //! here (the target may have taken them; Redis's behaviour in every case).
 
 mod payload;
+pub mod slots;
 mod target;
 
 use std::collections::BTreeMap;

@@ -58,6 +58,20 @@ pub enum ConnectError {
     Refused,
 }
 
+/// A new connection to `host:port` made within `timeout` (not cached).
+pub async fn connect(host: &[u8], port: &[u8], timeout: Duration) -> Result<Target, ConnectError> {
+    let addr = resolve(host, port).ok_or(ConnectError::Failed)?;
+    let stream = match TcpStream::connect_timeout(addr, timeout).await {
+        Ok(s) => s,
+        Err(e) => {
+            let refused = std::io::Error::from(e).kind() == std::io::ErrorKind::ConnectionRefused;
+            return Err(if refused { ConnectError::Refused } else { ConnectError::Failed });
+        }
+    };
+    stream.set_nodelay(true).map_err(|_| ConnectError::Failed)?;
+    Ok(Target { stream, last_db: None, rbuf: Vec::new(), reused: false })
+}
+
 /// A connection to `host:port`: the cached one, or a new one made within
 /// `timeout`.
 pub async fn take(host: &[u8], port: &[u8], timeout: Duration) -> Result<Target, ConnectError> {
@@ -71,16 +85,7 @@ pub async fn take(host: &[u8], port: &[u8], timeout: Duration) -> Result<Target,
         t.reused = true;
         return Ok(t);
     }
-    let addr = resolve(host, port).ok_or(ConnectError::Failed)?;
-    let stream = match TcpStream::connect_timeout(addr, timeout).await {
-        Ok(s) => s,
-        Err(e) => {
-            let refused = std::io::Error::from(e).kind() == std::io::ErrorKind::ConnectionRefused;
-            return Err(if refused { ConnectError::Refused } else { ConnectError::Failed });
-        }
-    };
-    stream.set_nodelay(true).map_err(|_| ConnectError::Failed)?;
-    Ok(Target { stream, last_db: None, rbuf: Vec::new(), reused: false })
+    connect(host, port, timeout).await
 }
 
 /// Puts a healthy connection back in the cache for `host:port`.
@@ -111,6 +116,36 @@ impl Target {
         glommio::timer::timeout(timeout, write).await.map_err(classify)
     }
 
+    /// Reads one complete reply (any RESP2 type, nested) within `timeout`.
+    pub async fn read_reply(&mut self, timeout: Duration) -> Result<Vec<u8>, IoError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(n) = engine::resp::scan::reply_len(&self.rbuf) {
+                return Ok(self.rbuf.drain(..n).collect());
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(IoError::TimedOut);
+            }
+            self.fill(left).await?;
+        }
+    }
+
+    /// Reads what the target sent next into the buffer, within `timeout`.
+    async fn fill(&mut self, timeout: Duration) -> Result<(), IoError> {
+        let mut chunk = [0u8; 16 * 1024];
+        let stream = &mut self.stream;
+        let read = async move { stream.read(&mut chunk).await.map(|n| (n, chunk)) };
+        let read = async move { read.await.map_err(Into::into) };
+        match glommio::timer::timeout(timeout, read).await.map_err(classify)? {
+            (0, _) => Err(IoError::Broken),
+            (n, chunk) => {
+                self.rbuf.extend_from_slice(&chunk[..n]);
+                Ok(())
+            }
+        }
+    }
+
     /// Reads one reply line (without its CRLF) within `timeout`.
     pub async fn read_line(&mut self, timeout: Duration) -> Result<Vec<u8>, IoError> {
         let deadline = Instant::now() + timeout;
@@ -127,14 +162,7 @@ impl Target {
             if left.is_zero() {
                 return Err(IoError::TimedOut);
             }
-            let mut chunk = [0u8; 4096];
-            let stream = &mut self.stream;
-            let read = async move { stream.read(&mut chunk).await.map(|n| (n, chunk)) };
-            let read = async move { read.await.map_err(Into::into) };
-            match glommio::timer::timeout(left, read).await.map_err(classify)? {
-                (0, _) => return Err(IoError::Broken),
-                (n, chunk) => self.rbuf.extend_from_slice(&chunk[..n]),
-            }
+            self.fill(left).await?;
         }
     }
 }

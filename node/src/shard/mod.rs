@@ -15,6 +15,7 @@
 //! - messages between two shards are delivered in order, so the commands of one
 //!   connection execute on each shard in the order the client sent them.
 
+pub mod export;
 pub mod in_flight;
 pub mod msg;
 pub mod slot_move;
@@ -95,6 +96,8 @@ pub struct Core {
     pub frozen_count: usize,
     /// Commands waiting for a slot move to end before they are routed.
     pub unfreeze_waiters: Vec<futures_channel::oneshot::Sender<()>>,
+    /// Native slot migrations sending slots of this shard away.
+    pub exports: Vec<export::ShardExport>,
 }
 
 /// Whether [`Core::exec`] ran a command.
@@ -238,6 +241,7 @@ impl Core {
             frozen: SlotSet::from_range(0..0),
             frozen_count: 0,
             unfreeze_waiters: Vec::new(),
+            exports: Vec::new(),
         }
     }
 
@@ -270,6 +274,8 @@ impl Core {
         self.stats.count_command(spec.name, took_us, failed);
         if failed {
             self.stats.count_error(&out[reply_start..]);
+        } else if !self.exports.is_empty() {
+            self.capture_write(spec, db, args);
         }
         if !self.waiters.is_empty() {
             self.serve_ready();

@@ -44,7 +44,8 @@ impl Core {
         self.frozen_count > 0 && self.frozen.contains(slot)
     }
 
-    fn freeze(&mut self, slots: &[Slot]) {
+    /// Marks `slots` frozen: commands touching them wait before routing.
+    pub fn freeze(&mut self, slots: &[Slot]) {
         for &s in slots {
             assert!(!self.frozen.contains(s), "slot {s} is already being moved");
             self.frozen.insert(s);
@@ -55,6 +56,14 @@ impl Core {
     fn unfreeze(&mut self, slots: &[Slot], owner: usize) {
         for &s in slots {
             self.slot_shard[s as usize] = owner as u16;
+        }
+        self.unfreeze_in_place(slots);
+    }
+
+    /// Ends a freeze without changing the slots' shard, waking the commands
+    /// that waited (they route, and in cluster mode redirect, again).
+    pub fn unfreeze_in_place(&mut self, slots: &[Slot]) {
+        for &s in slots {
             self.frozen.remove(s);
             self.frozen_count -= 1;
         }
@@ -132,6 +141,20 @@ impl Shard {
         self.until_routable(frozen).await;
     }
 
+    /// Resolves once every command any shard queued for shard `to` before
+    /// this call has run there: each shard relays a barrier through its
+    /// outbox, behind what it already has for `to`.
+    pub async fn drain_to(self: &Rc<Self>, to: usize) {
+        let mut barriers = Vec::new();
+        for peer in (0..self.shared.shard_count).filter(|&p| p != to) {
+            let relay = self.on_shard_rc(peer, move |s: &Rc<Shard>| s.on_shard(to, |_| ()));
+            barriers.push(relay);
+        }
+        for b in barriers {
+            b.await.await;
+        }
+    }
+
     /// Moves `slots` to shard `to` and returns how many changed owner. The
     /// move runs on shard 0 whatever happens to the caller.
     pub async fn move_slots(self: &Rc<Self>, slots: Vec<Slot>, to: usize) -> usize {
@@ -170,15 +193,7 @@ impl Shard {
             let slots: Rc<[Slot]> = slots.into();
             let list = slots.to_vec();
             self.on_all_shards(move |s: &Shard| s.core.borrow_mut().freeze(&list)).await;
-            let mut barriers = Vec::new();
-            for peer in (0..self.shared.shard_count).filter(|&p| p != from) {
-                // Queued on `peer` behind what it already has for `from`.
-                let relay = self.on_shard_rc(peer, move |s: &Rc<Shard>| s.on_shard(from, |_| ()));
-                barriers.push(relay);
-            }
-            for b in barriers {
-                b.await.await;
-            }
+            self.drain_to(from).await;
             let tables = loop {
                 let list = slots.to_vec();
                 let r =

@@ -226,6 +226,13 @@ impl Core {
             let ops = w.spec.blocking.expect("a waiter runs a blocking command");
             let mut out = Vec::new();
             self.with_ctx(w.db, w.proto, &mut out, |ctx| (ops.serve)(ctx, &w.cmd.args(), key));
+            if !self.exports.is_empty() {
+                self.capture_changed(w.db, key);
+                let args = w.cmd.args();
+                if let Some(p) = ops.destination(w.spec, &args) {
+                    self.capture_changed(w.db, args.get(p));
+                }
+            }
             Wake::Reply(out)
         } else {
             Wake::Retry

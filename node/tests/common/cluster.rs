@@ -78,3 +78,29 @@ pub fn create_cluster(n: usize) -> (std::path::PathBuf, Vec<u16>, Vec<Server>) {
     }
     (dir, cports, nodes)
 }
+
+/// Waits until the nodes on `ports` agree on every node's config epoch and
+/// no two masters share one (epoch collisions resolved), so that a slot
+/// claim made with a bumped epoch wins everywhere.
+pub fn await_settled_epochs(ports: &[u16]) {
+    let epochs = |port: u16| -> Vec<String> {
+        let nodes = cli(&["-p", &port.to_string(), "cluster", "nodes"]);
+        let mut v: Vec<String> = nodes
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                let f: Vec<&str> = l.split(' ').collect();
+                format!("{} {}", f[0], f[6])
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    await_that("the nodes agree on distinct config epochs", || {
+        let first = epochs(ports[0]);
+        let mut seen: Vec<&str> = first.iter().map(|l| l.split(' ').nth(1).unwrap()).collect();
+        seen.sort();
+        seen.dedup();
+        seen.len() == first.len() && ports.iter().all(|&p| epochs(p) == first)
+    });
+}

@@ -1,0 +1,267 @@
+//! slotd's native slot migration end to end (CLUSTER MIGRATESLOTS between two
+//! slotd nodes of 2 shards each):
+//! - half the slots move while writers keep incrementing counters all over
+//!   the keyspace (following MOVED themselves, and counting any ASK): every
+//!   key arrives with its value and TTL (strings, big hashes, lists, sets,
+//!   sorted sets), every acknowledged increment is there, no key is left in
+//!   two places, and no client ever saw ASK;
+//! - a cancelled migration leaves the source as it was and the target with
+//!   nothing.
+
+mod common;
+#[path = "common/diff.rs"]
+mod diff;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread;
+
+use common::cluster::{await_that, cli};
+use common::Server;
+use diff::RespConn;
+
+fn call(c: &mut RespConn, args: &[&str]) -> diff::Reply {
+    c.call(&args.iter().map(|a| a.as_bytes().to_vec()).collect::<Vec<_>>()).expect("reply")
+}
+
+fn text(r: &diff::Reply) -> String {
+    String::from_utf8_lossy(&r.raw).into_owned()
+}
+
+/// Two slotd nodes of 2 shards: A serves every slot, B none.
+fn two_nodes() -> (Server, Server, String) {
+    let dir = std::env::temp_dir().join(format!(
+        "slotd-native-{}-{}",
+        std::process::id(),
+        common::free_port()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ca, cb) = (common::free_port(), common::free_port());
+    let a = common::cluster::start_slotd_shards(&dir, ca, 2);
+    let b = common::cluster::start_slotd_shards(&dir, cb, 2);
+    let (pa, pb) = (a.port.to_string(), b.port.to_string());
+    assert_eq!(cli(&["-p", &pa, "cluster", "addslotsrange", "0", "16383"]).trim(), "OK");
+    let meet = cli(&["-p", &pa, "cluster", "meet", "127.0.0.1", &pb, &cb.to_string()]);
+    assert_eq!(meet.trim(), "OK");
+    for p in [&pa, &pb] {
+        await_that("both nodes see an ok cluster of two", || {
+            let info = cli(&["-p", p, "cluster", "info"]);
+            info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:2")
+        });
+    }
+    common::cluster::await_settled_epochs(&[a.port, b.port]);
+    let id_b = cli(&["-p", &pb, "cluster", "myid"]).trim().to_string();
+    (a, b, id_b)
+}
+
+/// The state of A's export job, waiting until it is not running.
+fn await_job_end(port: u16) -> String {
+    let p = port.to_string();
+    let mut last = String::new();
+    await_that("the migration to end", || {
+        last = cli(&["-p", &p, "cluster", "getslotmigrations"]);
+        !last.contains("\nrunning\n")
+    });
+    last
+}
+
+/// Loads the dataset on A; returns what each key must hold.
+fn load(a: &mut RespConn) -> Vec<(String, String)> {
+    let mut want = Vec::new();
+    for i in 0..2000 {
+        let (k, v) = (format!("str:{i}"), format!("value-{i}"));
+        assert_eq!(text(&call(a, &["SET", &k, &v])), "+OK\r\n");
+        want.push((k, v));
+    }
+    for i in 0..50 {
+        call(a, &["SET", &format!("ttl:{i}"), "x", "EX", "1000"]);
+    }
+    for c in 0..4 {
+        let mut pipe = Vec::new();
+        for i in 0..20_000 {
+            let (f, v) = (format!("f{i}"), i.to_string());
+            let cmd: Vec<&str> = match c {
+                0 => vec!["HSET", "{b}big:hash", &f, &v],
+                1 => vec!["RPUSH", "{b}big:list", &v],
+                2 => vec!["SADD", "{b}big:set", &f],
+                _ => vec!["ZADD", "{b}big:zset", &v, &f],
+            };
+            pipe.extend(diff::encode_command(
+                &cmd.iter().map(|a| a.as_bytes().to_vec()).collect::<Vec<_>>(),
+            ));
+        }
+        a.send_raw(&pipe).unwrap();
+        for _ in 0..20_000 {
+            assert!(!a.read_reply().unwrap().value.is_error());
+        }
+    }
+    want
+}
+
+/// A writer incrementing counters, following MOVED; counts ASK replies.
+fn writer(
+    ports: [u16; 2],
+    stop: Arc<AtomicBool>,
+    id: usize,
+) -> thread::JoinHandle<(HashMap<String, i64>, usize)> {
+    thread::spawn(move || {
+        let mut conns =
+            [RespConn::connect(ports[0]).unwrap(), RespConn::connect(ports[1]).unwrap()];
+        let mut counts: HashMap<String, i64> = HashMap::new();
+        let mut asks = 0;
+        let mut owner: HashMap<u16, usize> = HashMap::new();
+        let mut n = 0u64;
+        while !stop.load(Ordering::Relaxed) || n < 2000 {
+            let key = format!("counter:{id}:{}", n % 997);
+            let slot = engine::slot::key_slot(key.as_bytes());
+            loop {
+                let node = *owner.get(&slot).unwrap_or(&0);
+                let reply = call(&mut conns[node], &["INCR", &key]);
+                let t = text(&reply);
+                if t.starts_with("-MOVED") {
+                    let port: u16 = t.trim_end().rsplit(':').next().unwrap().parse().unwrap();
+                    owner.insert(slot, if port == ports[0] { 0 } else { 1 });
+                    continue;
+                }
+                if t.starts_with("-ASK") {
+                    asks += 1;
+                    continue;
+                }
+                assert!(t.starts_with(':'), "INCR {key}: {t}");
+                *counts.entry(key).or_default() += 1;
+                break;
+            }
+            n += 1;
+        }
+        (counts, asks)
+    })
+}
+
+#[test]
+fn half_the_slots_move_while_clients_write() {
+    let (a, b, id_b) = two_nodes();
+    let mut ca = RespConn::connect(a.port).unwrap();
+    let want = load(&mut ca);
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..2).map(|i| writer([a.port, b.port], stop.clone(), i)).collect();
+
+    let reply =
+        call(&mut ca, &["CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", "0", "8191", "NODE", &id_b]);
+    assert_eq!(text(&reply), "+OK\r\n");
+    let state = await_job_end(a.port);
+    assert!(state.contains("\nsuccess\n"), "{state}");
+    stop.store(true, Ordering::Relaxed);
+    let mut totals: HashMap<String, i64> = HashMap::new();
+    for w in writers {
+        let (counts, asks) = w.join().unwrap();
+        assert_eq!(asks, 0, "a client was sent ASK");
+        totals.extend(counts);
+    }
+
+    // Both nodes agree that B serves 0-8191.
+    for p in [a.port, b.port] {
+        let p = p.to_string();
+        await_that("both nodes see B owning 0-8191", || {
+            cli(&["-p", &p, "cluster", "nodes"])
+                .lines()
+                .any(|l| l.starts_with(&id_b) && l.ends_with(" 0-8191"))
+        });
+    }
+    let mut conns = [RespConn::connect(a.port).unwrap(), RespConn::connect(b.port).unwrap()];
+    // The connection to the node serving `key` now.
+    let at = |key: &str| usize::from(engine::slot::key_slot(key.as_bytes()) <= 8191);
+    for (k, v) in &want {
+        let got = call(&mut conns[at(k)], &["GET", k]);
+        assert_eq!(got.value.as_bytes(), Some(v.as_bytes()), "{k}");
+    }
+    for (k, n) in &totals {
+        let got = call(&mut conns[at(k)], &["GET", k]);
+        assert_eq!(text(&got), format!("${}\r\n{n}\r\n", n.to_string().len()), "{k}");
+    }
+    for i in 0..50 {
+        let k = format!("ttl:{i}");
+        let ttl = call(&mut conns[at(&k)], &["TTL", &k]).value.as_int().unwrap();
+        assert!((990..=1000).contains(&ttl), "{k}: {ttl}");
+    }
+    assert_eq!(
+        call(&mut conns[at("{b}big:hash")], &["HLEN", "{b}big:hash"]).value.as_int(),
+        Some(20_000)
+    );
+    assert_eq!(
+        call(&mut conns[at("{b}big:hash")], &["HGET", "{b}big:hash", "f777"]).value.as_bytes(),
+        Some(&b"777"[..])
+    );
+    assert_eq!(
+        call(&mut conns[at("{b}big:list")], &["LLEN", "{b}big:list"]).value.as_int(),
+        Some(20_000)
+    );
+    assert_eq!(
+        text(&call(&mut conns[at("{b}big:list")], &["LINDEX", "{b}big:list", "12345"])),
+        "$5\r\n12345\r\n"
+    );
+    assert_eq!(
+        call(&mut conns[at("{b}big:set")], &["SCARD", "{b}big:set"]).value.as_int(),
+        Some(20_000)
+    );
+    assert_eq!(
+        call(&mut conns[at("{b}big:zset")], &["ZCARD", "{b}big:zset"]).value.as_int(),
+        Some(20_000)
+    );
+    assert_eq!(
+        text(&call(&mut conns[at("{b}big:zset")], &["ZSCORE", "{b}big:zset", "f19999"])),
+        "$5\r\n19999\r\n"
+    );
+    // No key in two places: A kept nothing of 0-8191.
+    let total = (want.len() + 50 + 4 + totals.len()) as i64;
+    let (da, db) = (
+        call(&mut conns[0], &["DBSIZE"]).value.as_int().unwrap(),
+        call(&mut conns[1], &["DBSIZE"]).value.as_int().unwrap(),
+    );
+    assert_eq!(da + db, total, "A {da} + B {db}");
+    for slot in [0, 100, 4000, 8191] {
+        let n = call(&mut conns[0], &["CLUSTER", "COUNTKEYSINSLOT", &slot.to_string()]);
+        assert_eq!(n.value.as_int(), Some(0));
+    }
+}
+
+#[test]
+fn a_cancelled_migration_changes_nothing() {
+    let (a, b, id_b) = two_nodes();
+    let mut ca = RespConn::connect(a.port).unwrap();
+    load(&mut ca);
+    let before = call(&mut ca, &["DBSIZE"]).value.as_int().unwrap();
+    let reply =
+        call(&mut ca, &["CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", "0", "16383", "NODE", &id_b]);
+    assert_eq!(text(&reply), "+OK\r\n");
+    assert_eq!(text(&call(&mut ca, &["CLUSTER", "CANCELSLOTMIGRATIONS"])), "+OK\r\n");
+    let state = await_job_end(a.port);
+    // It may have finished before the cancel arrived; otherwise nothing moved.
+    if !state.contains("\nsuccess\n") {
+        assert!(state.contains("\ncancelled\n"), "{state}");
+        assert_eq!(call(&mut ca, &["DBSIZE"]).value.as_int(), Some(before));
+        let pb = b.port.to_string();
+        await_that("B drops what it imported", || cli(&["-p", &pb, "dbsize"]).trim() == "0");
+        let nodes = cli(&["-p", &a.port.to_string(), "cluster", "nodes"]);
+        assert!(nodes.lines().any(|l| l.contains("myself") && l.ends_with(" 0-16383")), "{nodes}");
+    }
+    // Errors.
+    let err = text(&call(
+        &mut ca,
+        &[
+            "CLUSTER",
+            "MIGRATESLOTS",
+            "SLOTSRANGE",
+            "0",
+            "10",
+            "NODE",
+            "0123456789012345678901234567890123456789",
+        ],
+    ));
+    assert!(err.starts_with("-ERR Unknown node"), "{err}");
+    let err =
+        text(&call(&mut ca, &["CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", "5", "1", "NODE", &id_b]));
+    assert_eq!(err, "-ERR start slot number is greater than end slot number\r\n");
+    let err = text(&call(&mut ca, &["CLUSTER", "MIGRATESLOTS", "NODE", &id_b, "SLOTSRANGE", "1"]));
+    assert_eq!(err, "-ERR syntax error\r\n");
+}
