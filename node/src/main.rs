@@ -1,10 +1,12 @@
 //! `slotd`: a Redis Cluster–compatible key-value node, one shard per core.
 //!
 //! `slotd [config-file] [--option value ...]` starts a node (options as in
-//! redis.conf, see `config.rs`). The process claims its port, starts one glommio
+//! redis.conf, see `config.rs`); `slotd cluster ...` runs the admin CLI
+//! (`cli/`) instead. The process claims its port, starts one glommio
 //! executor per shard (`runtime.rs`), and serves until SHUTDOWN, SIGTERM or SIGINT.
 
 mod alloc;
+mod cli;
 mod clients;
 mod cluster;
 mod commands;
@@ -72,8 +74,11 @@ fn start(args: &[String]) -> Result<(), String> {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("cluster") {
+        std::process::exit(cli::run(&args[1..]));
+    }
     if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("Usage: slotd [config-file] [--option value ...]\n\nOptions are redis.conf directives (port, bind, dir, databases, requirepass, maxclients,\ntimeout, tcp-keepalive, loglevel, logfile, protected-mode, shards, ...).");
+        println!("Usage: slotd [config-file] [--option value ...]\n       slotd cluster <create|check|info|add-node|del-node|reshard|rebalance|fix> ... (see slotd cluster --help)\n\nOptions are redis.conf directives (port, bind, dir, databases, requirepass, maxclients,\ntimeout, tcp-keepalive, loglevel, logfile, protected-mode, shards, ...).");
         return;
     }
     if args.iter().any(|a| a == "--version" || a == "-v") {

@@ -289,6 +289,15 @@ async fn cron(shard: Rc<Shard>, links: Shared) {
             let mut cluster = shard.cluster.borrow_mut();
             let Some(c) = cluster.as_mut() else { return };
             let mut tick = c.state.tick(iteration, &s, now, fastrand_u64);
+            if std::mem::take(&mut c.pong_all) {
+                tick.broadcast.push(c.state.ping_message(
+                    msg_type::PONG,
+                    None,
+                    &s,
+                    now,
+                    fastrand_u64,
+                ));
+            }
             let open = links.borrow();
             tick.connect.retain(|h| !open.out.contains_key(h));
             let to_connect: Vec<(u64, String)> = tick

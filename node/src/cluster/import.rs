@@ -207,6 +207,7 @@ async fn finish(conn: &mut Conn, job: String) -> Result<String, String> {
             j.updated_ms = unix_ms();
             let slots = j.slots.clone();
             engine::cluster::commands::take_slots(&mut node.state, &slots);
+            node.pong_all = true;
             if let Err(e) = node.save() {
                 tracing::warn!("cannot update the cluster config file: {e}");
             }

@@ -42,6 +42,9 @@ pub struct ClusterNode {
     pub imports: import::Imports,
     /// Native slot exports (CLUSTER MIGRATESLOTS), by job name.
     pub exports: crate::migrate::slots::Exports,
+    /// Send a PONG to every node at the next bus tick (slots changed hands:
+    /// the others learn it within 100 ms, not at the next gossip).
+    pub pong_all: bool,
 }
 
 /// One bus link as CLUSTER LINKS shows it.
@@ -121,6 +124,7 @@ impl ClusterNode {
             links: Default::default(),
             imports: Default::default(),
             exports: Default::default(),
+            pong_all: false,
         };
         node.save().map_err(|e| format!("cannot write {}: {e}", node.file.display()))?;
         if fresh {

@@ -401,6 +401,7 @@ async fn hand_over(
                 node.state.assign(slot, &target);
                 node.state.set_migrating(slot, None);
             }
+            node.pong_all = true;
             if let Err(e) = node.save() {
                 tracing::warn!("cannot update the cluster config file: {e}");
             }
