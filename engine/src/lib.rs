@@ -19,5 +19,6 @@ pub mod glob;
 pub mod keyspace;
 pub mod longdouble;
 pub mod num;
+pub mod rdb;
 pub mod resp;
 pub mod slot;

@@ -6,6 +6,7 @@ pub mod bitmap;
 mod bitmap_tests;
 pub mod cluster;
 pub mod connection;
+pub mod dump;
 pub mod expire;
 pub mod hash;
 mod hash_incr;
@@ -76,4 +77,5 @@ pub const FAMILIES: &[&[CommandSpec]] = &[
     bitmap::COMMANDS,
     migrate::COMMANDS,
     shards::COMMANDS,
+    dump::COMMANDS,
 ];

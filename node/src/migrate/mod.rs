@@ -16,7 +16,6 @@
 //! places. Only a connection that breaks without an answer leaves the keys
 //! here (the target may have taken them; Redis's behaviour in every case).
 
-mod payload;
 pub mod slots;
 mod target;
 
@@ -224,14 +223,7 @@ async fn transfer(
             }
         };
         let select = t.last_db != Some(job.dest_db);
-        let (request, sent) = match build_request(shard, job, select, keys) {
-            Ok(r) => r,
-            Err(e) => {
-                answer(reply, Outcome::Err(e));
-                target::put_back(&job.host, &job.port, t);
-                return Vec::new();
-            }
-        };
+        let (request, sent) = build_request(shard, job, select, keys);
         if let Err(e) = t.write_all(&request, job.timeout).await {
             if may_retry && e == IoError::Broken {
                 may_retry = false;
@@ -319,14 +311,13 @@ async fn read_replies(
 
 /// The request for `keys`: AUTH, SELECT when the connection may be on
 /// another database, then one RESTORE per key still alive (an expired one is skipped,
-/// as Redis does). Returns it with the keys it restores, in order, or the
-/// error to reply when a value cannot be serialized.
+/// as Redis does). Returns it with the keys it restores, in order.
 fn build_request(
     shard: &Rc<Shard>,
     job: &Job,
     select: bool,
     keys: &[Vec<u8>],
-) -> Result<(Vec<u8>, Vec<Vec<u8>>), String> {
+) -> (Vec<u8>, Vec<Vec<u8>>) {
     let mut req = Vec::new();
     if let Some((user, pass)) = &job.auth {
         let mut parts: Vec<&[u8]> = vec![b"AUTH"];
@@ -351,9 +342,9 @@ fn build_request(
             None => 0,
         };
         payload.clear();
-        payload::dump_payload(&e.value, &mut payload)?;
+        engine::rdb::dump_payload(&e.value, &mut payload);
         write_restore(&mut req, job.asking, k, ttl_ms, &payload, job.replace);
         sent.push(k.clone());
     }
-    Ok((req, sent))
+    (req, sent)
 }
