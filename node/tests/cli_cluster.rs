@@ -1,7 +1,7 @@
 //! The `slotd cluster` admin CLI on real nodes: create a cluster of three
 //! slotd nodes, add a fourth, reshard a quarter of the slots to it with the
-//! native stream while a client writes, check, rebalance it empty again,
-//! delete it, add a real redis-server and
+//! native stream while a client writes, check, rebalance it empty again the
+//! Redis way (SETSLOT + MIGRATE), delete it, add a real redis-server and
 //! reshard slots to it (the Redis path, chosen because the target is not
 //! slotd), and fix an open slot left by an interrupted migration. Every key
 //! keeps its value throughout; every acknowledged write is there.
@@ -106,7 +106,8 @@ fn the_cli_creates_reshards_rebalances_and_fixes() {
 
     // Rebalance the fourth node empty again, the Redis way.
     let weight = format!("{id4}=0");
-    let out = ok(&["rebalance", &addrs[0], "--weight", &weight]);
+    let out =
+        ok(&["rebalance", &addrs[0], "--weight", &weight, "--redis-path", "--pipeline", "50"]);
     assert!(out.contains("[OK] Moved 4096 slots"), "{out}");
     stop.store(true, Ordering::Relaxed);
     let increments = writer.join().unwrap();
@@ -164,8 +165,7 @@ fn the_cli_creates_reshards_rebalances_and_fixes() {
     // An interrupted migration: a slot left open, migrating and importing.
     let slot = engine::slot::key_slot(b"key:7");
     let owner = keys_owner(&addrs, slot);
-    // (Towards the redis-server node: slotd's RESTORE arrives with the DUMP codec.)
-    let other = raddr.clone();
+    let other = addrs.iter().find(|a| **a != owner).unwrap().clone();
     let (oport, xport) = (port_of(&owner), port_of(&other));
     cli(&[
         "-p",
