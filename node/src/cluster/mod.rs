@@ -142,15 +142,32 @@ impl ClusterNode {
 
     /// Writes nodes.conf atomically and durably.
     pub fn save(&self) -> std::io::Result<()> {
+        self.save_with(true)
+    }
+
+    /// Writes nodes.conf atomically (a temporary file renamed over it); with
+    /// `fsync`, durably too. Redis syncs only when epochs or roles change,
+    /// not for slot assignments (SETSLOT), which a resharding issues by the
+    /// thousand: the epochs are what must never go back after a crash.
+    pub fn save_with(&self, fsync: bool) -> std::io::Result<()> {
         let tmp = self.file.with_extension("conf.tmp");
         let mut f = File::create(&tmp)?;
         f.write_all(nodes_conf::render(&self.state).as_bytes())?;
-        f.sync_all()?;
+        if fsync {
+            f.sync_all()?;
+        }
         std::fs::rename(&tmp, &self.file)?;
-        if let Some(dir) = self.file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            File::open(dir)?.sync_all()?;
+        if fsync {
+            if let Some(dir) = self.file.parent().filter(|d| !d.as_os_str().is_empty()) {
+                File::open(dir)?.sync_all()?;
+            }
         }
         Ok(())
+    }
+
+    /// The epochs a durable save protects: (current epoch, my config epoch).
+    pub fn epochs(&self) -> (u64, u64) {
+        (self.state.current_epoch, self.state.myself().config_epoch)
     }
 
     /// What the shards route by; each call gives a newer version.

@@ -187,6 +187,7 @@ async fn state_command(
             let mut cluster = s.cluster.borrow_mut();
             let node = cluster.as_mut().expect("shard 0 holds the cluster state");
             let mut reply = Vec::new();
+            let epochs = node.epochs();
             let changed = state_cmd::run(
                 &mut node.state,
                 sub,
@@ -195,7 +196,7 @@ async fn state_command(
                 &mut Reply::new(&mut reply, proto),
             );
             let view = (changed == Changed::Yes).then(|| {
-                if let Err(e) = node.save() {
+                if let Err(e) = node.save_with(node.epochs() != epochs) {
                     tracing::warn!("cannot update the cluster config file: {e}");
                 }
                 Arc::new(node.view())
