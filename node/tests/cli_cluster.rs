@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::thread;
 
 use common::cluster::{cli, start_slotd_shards};
-use common::{free_port, redis_server};
+use common::free_port;
 
 /// Runs `slotd cluster <args>`; returns (success, stdout + stderr).
 fn slotd_cluster(args: &[&str]) -> (bool, String) {
@@ -128,18 +128,7 @@ fn the_cli_creates_reshards_rebalances_and_fixes() {
     assert!(out.contains("keys in 3 masters."), "{out}");
 
     // A real redis-server joins; slots move to it the Redis way.
-    let rport = free_port();
-    let rcport = free_port();
-    let redis_node = redis_server(&[
-        "--cluster-enabled",
-        "yes",
-        "--cluster-port",
-        &rcport.to_string(),
-        "--cluster-config-file",
-        dir.join(format!("nodes-redis-{rport}.conf")).to_str().unwrap(),
-        "--cluster-node-timeout",
-        "1000",
-    ]);
+    let redis_node = common::cluster::start_redis(&dir);
     let raddr = format!("127.0.0.1:{}", redis_node.port);
     ok(&["add-node", &raddr, &addrs[0]]);
     let rid = myid(redis_node.port);

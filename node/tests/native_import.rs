@@ -13,7 +13,6 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 
 use common::cluster::{await_that, cli};
-use common::Server;
 
 /// A raw connection: sends one command, reads a one-line reply or a bulk
 /// string ("$len body").
@@ -52,35 +51,9 @@ fn key_in(lo: u16, hi: u16, n: usize) -> String {
         .unwrap()
 }
 
-fn two_nodes() -> (Server, Server, String, String) {
-    let dir = std::env::temp_dir().join(format!(
-        "slotd-import-{}-{}",
-        std::process::id(),
-        common::free_port()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let (ca, cb) = (common::free_port(), common::free_port());
-    let a = common::cluster::start_slotd(&dir, ca);
-    let b = common::cluster::start_slotd_shards(&dir, cb, 2);
-    let (pa, pb) = (a.port.to_string(), b.port.to_string());
-    assert_eq!(cli(&["-p", &pa, "cluster", "addslotsrange", "0", "16383"]).trim(), "OK");
-    let meet = cli(&["-p", &pa, "cluster", "meet", "127.0.0.1", &pb, &cb.to_string()]);
-    assert_eq!(meet.trim(), "OK");
-    for p in [&pa, &pb] {
-        await_that("both nodes see an ok cluster of two", || {
-            let info = cli(&["-p", p, "cluster", "info"]);
-            info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:2")
-        });
-    }
-    common::cluster::await_settled_epochs(&[a.port, b.port]);
-    let id_a = cli(&["-p", &pa, "cluster", "myid"]).trim().to_string();
-    let id_b = cli(&["-p", &pb, "cluster", "myid"]).trim().to_string();
-    (a, b, id_a, id_b)
-}
-
 #[test]
 fn an_import_is_invisible_until_finish_then_owned_by_the_target() {
-    let (a, b, id_a, id_b) = two_nodes();
+    let (a, b, id_a, id_b) = common::cluster::two_nodes(1, 2);
     let mut link = Link::new(b.port);
     let mut link2 = Link::new(b.port);
     let job = "job-0123456789";
@@ -129,7 +102,7 @@ fn an_import_is_invisible_until_finish_then_owned_by_the_target() {
 
 #[test]
 fn an_unfinished_import_is_deleted_when_its_links_close() {
-    let (_a, b, id_a, id_b) = two_nodes();
+    let (_a, b, id_a, id_b) = common::cluster::two_nodes(1, 2);
     let pb = b.port.to_string();
     let job = "job-abandoned";
     {
@@ -141,27 +114,13 @@ fn an_unfinished_import_is_deleted_when_its_links_close() {
         for n in 0..50 {
             assert_eq!(link.call(&["SET", &key_in(100, 199, n), "v"]), "+OK");
         }
-        let held: usize = (100..200)
-            .map(|s| {
-                cli(&["-p", &pb, "cluster", "countkeysinslot", &s.to_string()])
-                    .trim()
-                    .parse::<usize>()
-                    .unwrap()
-            })
-            .sum();
+        let held = keys_in_slots(b.port, 100..200);
         assert_eq!(held, 50);
     }
     await_that("the abandoned import is deleted", || {
         cli(&["-p", &pb, "cluster", "getslotmigrations"]).contains("aborted")
     });
-    let held: usize = (100..200)
-        .map(|s| {
-            cli(&["-p", &pb, "cluster", "countkeysinslot", &s.to_string()])
-                .trim()
-                .parse::<usize>()
-                .unwrap()
-        })
-        .sum();
+    let held = keys_in_slots(b.port, 100..200);
     assert_eq!(held, 0);
 
     // Explicit ABORT, then errors.
@@ -187,4 +146,17 @@ fn an_unfinished_import_is_deleted_when_its_links_close() {
         other.call(&["CLUSTER", "SYNCSLOTS", "ESTABLISH", "j4", &id_a, "9", "8"]),
         "-ERR start slot number is greater than end slot number"
     );
+}
+
+/// Keys node `port` holds in `slots`.
+fn keys_in_slots(port: u16, slots: std::ops::Range<u16>) -> usize {
+    let p = port.to_string();
+    slots
+        .map(|s| {
+            cli(&["-p", &p, "cluster", "countkeysinslot", &s.to_string()])
+                .trim()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum()
 }

@@ -18,7 +18,6 @@ use std::sync::Arc;
 use std::thread;
 
 use common::cluster::{await_that, cli};
-use common::Server;
 use diff::RespConn;
 
 fn call(c: &mut RespConn, args: &[&str]) -> diff::Reply {
@@ -27,32 +26,6 @@ fn call(c: &mut RespConn, args: &[&str]) -> diff::Reply {
 
 fn text(r: &diff::Reply) -> String {
     String::from_utf8_lossy(&r.raw).into_owned()
-}
-
-/// Two slotd nodes of 2 shards: A serves every slot, B none.
-fn two_nodes() -> (Server, Server, String) {
-    let dir = std::env::temp_dir().join(format!(
-        "slotd-native-{}-{}",
-        std::process::id(),
-        common::free_port()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let (ca, cb) = (common::free_port(), common::free_port());
-    let a = common::cluster::start_slotd_shards(&dir, ca, 2);
-    let b = common::cluster::start_slotd_shards(&dir, cb, 2);
-    let (pa, pb) = (a.port.to_string(), b.port.to_string());
-    assert_eq!(cli(&["-p", &pa, "cluster", "addslotsrange", "0", "16383"]).trim(), "OK");
-    let meet = cli(&["-p", &pa, "cluster", "meet", "127.0.0.1", &pb, &cb.to_string()]);
-    assert_eq!(meet.trim(), "OK");
-    for p in [&pa, &pb] {
-        await_that("both nodes see an ok cluster of two", || {
-            let info = cli(&["-p", p, "cluster", "info"]);
-            info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:2")
-        });
-    }
-    common::cluster::await_settled_epochs(&[a.port, b.port]);
-    let id_b = cli(&["-p", &pb, "cluster", "myid"]).trim().to_string();
-    (a, b, id_b)
 }
 
 /// The state of A's export job, waiting until it is not running.
@@ -140,7 +113,7 @@ fn writer(
 
 #[test]
 fn half_the_slots_move_while_clients_write() {
-    let (a, b, id_b) = two_nodes();
+    let (a, b, _, id_b) = common::cluster::two_nodes(2, 2);
     let mut ca = RespConn::connect(a.port).unwrap();
     let want = load(&mut ca);
     let stop = Arc::new(AtomicBool::new(false));
@@ -227,7 +200,7 @@ fn half_the_slots_move_while_clients_write() {
 
 #[test]
 fn a_cancelled_migration_changes_nothing() {
-    let (a, b, id_b) = two_nodes();
+    let (a, b, _, id_b) = common::cluster::two_nodes(2, 2);
     let mut ca = RespConn::connect(a.port).unwrap();
     load(&mut ca);
     let before = call(&mut ca, &["DBSIZE"]).value.as_int().unwrap();

@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 
-use common::cluster::{await_that, cli, create_cluster, NODE_TIMEOUT_MS};
-use common::{free_port, redis_server};
+use common::cluster::{await_that, cli, create_cluster};
+use common::free_port;
 use redis::Commands;
 
 /// Loads `n` strings and some collections through the cluster client;
@@ -176,23 +176,8 @@ fn redis_cli_moves_slots_between_redis_server_and_slotd() {
     let dir =
         std::env::temp_dir().join(format!("slotd-mixed-{}-{}", std::process::id(), free_port()));
     std::fs::create_dir_all(&dir).unwrap();
-    let timeout = NODE_TIMEOUT_MS.to_string();
-    let redis_node = |dir: &std::path::Path| {
-        let cport = free_port();
-        let conf = dir.join(format!("nodes-redis-{cport}.conf"));
-        redis_server(&[
-            "--cluster-enabled",
-            "yes",
-            "--cluster-port",
-            &cport.to_string(),
-            "--cluster-config-file",
-            conf.to_str().unwrap(),
-            "--cluster-node-timeout",
-            &timeout,
-        ])
-    };
-    let r1 = redis_node(&dir);
-    let r2 = redis_node(&dir);
+    let r1 = common::cluster::start_redis(&dir);
+    let r2 = common::cluster::start_redis(&dir);
     let s1 = common::cluster::start_slotd_shards(&dir, free_port(), 2);
     let addrs: Vec<String> =
         [&r1, &r2, &s1].iter().map(|n| format!("127.0.0.1:{}", n.port)).collect();

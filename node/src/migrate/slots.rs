@@ -577,14 +577,10 @@ async fn flush_log(
     out: &mut Batch,
 ) -> Result<(), String> {
     loop {
+        flush_log_into(shard, job, out)?;
         let resend = {
             let mut core = shard.core.borrow_mut();
             let e = core.export_mut(&job.name).ok_or("the migration was stopped")?;
-            if let Some(why) = &e.failed {
-                return Err(why.clone());
-            }
-            out.buf.append(&mut e.log);
-            out.count += std::mem::take(&mut e.log_commands);
             std::mem::take(&mut e.resend)
         };
         if resend.is_empty() {

@@ -104,3 +104,47 @@ pub fn await_settled_epochs(ports: &[u16]) {
         seen.len() == first.len() && ports.iter().all(|&p| epochs(p) == first)
     });
 }
+
+/// Two slotd cluster nodes (with `shards_a` and `shards_b` shards): A serves
+/// every slot, B none; both see an ok cluster with settled epochs. Returns
+/// them with their ids.
+pub fn two_nodes(shards_a: usize, shards_b: usize) -> (Server, Server, String, String) {
+    let dir =
+        std::env::temp_dir().join(format!("slotd-pair-{}-{}", std::process::id(), free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ca, cb) = (free_port(), free_port());
+    let a = start_slotd_shards(&dir, ca, shards_a);
+    let b = start_slotd_shards(&dir, cb, shards_b);
+    let (pa, pb) = (a.port.to_string(), b.port.to_string());
+    assert_eq!(cli(&["-p", &pa, "cluster", "addslotsrange", "0", "16383"]).trim(), "OK");
+    let meet = cli(&["-p", &pa, "cluster", "meet", "127.0.0.1", &pb, &cb.to_string()]);
+    assert_eq!(meet.trim(), "OK");
+    for p in [&pa, &pb] {
+        await_that("both nodes see an ok cluster of two", || {
+            let info = cli(&["-p", p, "cluster", "info"]);
+            info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:2")
+        });
+    }
+    await_settled_epochs(&[a.port, b.port]);
+    let id_a = cli(&["-p", &pa, "cluster", "myid"]).trim().to_string();
+    let id_b = cli(&["-p", &pb, "cluster", "myid"]).trim().to_string();
+    (a, b, id_a, id_b)
+}
+
+/// A redis-server 7.0 cluster node (same node timeout as the slotd ones)
+/// keeping its nodes.conf in `dir`.
+pub fn start_redis(dir: &std::path::Path) -> Server {
+    let cport = free_port();
+    let conf = dir.join(format!("nodes-redis-{cport}.conf"));
+    let timeout = NODE_TIMEOUT_MS.to_string();
+    super::redis_server(&[
+        "--cluster-enabled",
+        "yes",
+        "--cluster-port",
+        &cport.to_string(),
+        "--cluster-config-file",
+        conf.to_str().unwrap(),
+        "--cluster-node-timeout",
+        &timeout,
+    ])
+}
