@@ -311,7 +311,8 @@ impl Conn {
             // node): wait before its redirection is decided.
             self.batch.finish(&self.shard, &mut self.wbuf).await;
             let keys: Vec<&[u8]> = spec.key_positions(args).map(|p| args.get(p)).collect();
-            self.shard.until_keys_routable(keys.iter().copied()).await;
+            let writes = spec.has(flags::WRITE) || spec.has(flags::MAY_REPLICATE);
+            self.shard.until_keys_may_run(keys.iter().copied(), writes).await;
         }
         let asking = self.take_asking(spec);
         let mut verified_skip = None;

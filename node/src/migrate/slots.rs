@@ -370,7 +370,7 @@ async fn hand_over(
     }
     // 2. Hand-over: freeze, drain, final flush, FINISH.
     let slots = job.slots.clone();
-    shard.on_all_shards(move |s: &Shard| s.core.borrow_mut().freeze(&slots)).await;
+    shard.on_all_shards(move |s: &Shard| s.core.borrow_mut().freeze_writes(&slots)).await;
     for (peer, _) in by_shard {
         shard.drain_to(*peer).await;
     }
@@ -410,6 +410,10 @@ async fn hand_over(
         .await;
     crate::cluster::install_view(shard, view).await;
     unfreeze(shard, &job.slots).await;
+    // Reads routed before the new view may still be on their way.
+    for (peer, _) in by_shard {
+        shard.drain_to(*peer).await;
+    }
     for (peer, slots) in by_shard {
         let slots = slots.clone();
         shard
@@ -427,7 +431,7 @@ async fn hand_over(
 /// Ends the hand-over freeze of `slots` on every shard.
 async fn unfreeze(shard: &Rc<Shard>, slots: &[Slot]) {
     let slots = slots.to_vec();
-    shard.on_all_shards(move |s: &Shard| s.core.borrow_mut().unfreeze_in_place(&slots)).await;
+    shard.on_all_shards(move |s: &Shard| s.core.borrow_mut().unfreeze_writes(&slots)).await;
 }
 
 /// Sends FINISH on a link of its own; if the answer is lost, asks STATUS.

@@ -94,6 +94,9 @@ pub struct Core {
     /// Slots being moved between shards (see `slot_move`), and how many.
     pub frozen: SlotSet,
     pub frozen_count: usize,
+    /// Slots whose writes wait for a hand-over to another node, and how many.
+    pub writes_frozen: SlotSet,
+    pub writes_frozen_count: usize,
     /// Commands waiting for a slot move to end before they are routed.
     pub unfreeze_waiters: Vec<futures_channel::oneshot::Sender<()>>,
     /// Native slot migrations sending slots of this shard away.
@@ -240,6 +243,8 @@ impl Core {
             in_flight: in_flight::InFlight::default(),
             frozen: SlotSet::from_range(0..0),
             frozen_count: 0,
+            writes_frozen: SlotSet::from_range(0..0),
+            writes_frozen_count: 0,
             unfreeze_waiters: Vec::new(),
             exports: Vec::new(),
         }

@@ -33,10 +33,40 @@ use super::{Core, Shard};
 type Moving = (usize, Slot, SlotTable);
 
 impl Core {
-    /// True when some slot is being moved between shards (a cheap check).
+    /// True when some slot is being moved between shards, or handed to
+    /// another node (a cheap check).
     #[inline]
     pub fn any_frozen(&self) -> bool {
-        self.frozen_count > 0
+        self.frozen_count > 0 || self.writes_frozen_count > 0
+    }
+
+    /// Whether a command on `slot` must wait: the slot is moving between
+    /// shards, or it `writes` and the slot is being handed to another node.
+    pub fn holds(&self, slot: Slot, writes: bool) -> bool {
+        self.is_frozen(slot)
+            || (writes && self.writes_frozen_count > 0 && self.writes_frozen.contains(slot))
+    }
+
+    /// Makes writes to `slots` wait (the hand-over of a native migration:
+    /// reads go on). Ends with [`Self::unfreeze_writes`].
+    pub fn freeze_writes(&mut self, slots: &[Slot]) {
+        for &s in slots {
+            assert!(!self.writes_frozen.contains(s), "slot {s} is already being handed over");
+            self.writes_frozen.insert(s);
+            self.writes_frozen_count += 1;
+        }
+    }
+
+    /// Lets writes to `slots` go again (they are decided anew: MOVED once
+    /// the slots left).
+    pub fn unfreeze_writes(&mut self, slots: &[Slot]) {
+        for &s in slots {
+            self.writes_frozen.remove(s);
+            self.writes_frozen_count -= 1;
+        }
+        for tx in self.unfreeze_waiters.drain(..) {
+            let _ = tx.send(());
+        }
     }
 
     /// Whether `slot` is being moved between shards.
@@ -61,8 +91,8 @@ impl Core {
     }
 
     /// Ends a freeze without changing the slots' shard, waking the commands
-    /// that waited (they route, and in cluster mode redirect, again).
-    pub fn unfreeze_in_place(&mut self, slots: &[Slot]) {
+    /// that waited.
+    fn unfreeze_in_place(&mut self, slots: &[Slot]) {
         for &s in slots {
             self.frozen.remove(s);
             self.frozen_count -= 1;
@@ -137,8 +167,20 @@ impl Shard {
 
     /// [`Self::until_routable`] for the slots of `keys`.
     pub async fn until_keys_routable<'k>(&self, keys: impl Iterator<Item = &'k [u8]> + Clone) {
-        let frozen = |core: &Core| keys.clone().any(|k| core.is_frozen(engine::slot::key_slot(k)));
-        self.until_routable(frozen).await;
+        self.until_keys_may_run(keys, false).await;
+    }
+
+    /// Resolves once a command on `keys` that `writes` (or not) may be
+    /// routed and redirected: no slot of them moving between shards, and for
+    /// a write none being handed to another node.
+    pub async fn until_keys_may_run<'k>(
+        &self,
+        keys: impl Iterator<Item = &'k [u8]> + Clone,
+        writes: bool,
+    ) {
+        let held =
+            |core: &Core| keys.clone().any(|k| core.holds(engine::slot::key_slot(k), writes));
+        self.until_routable(held).await;
     }
 
     /// Resolves once every command any shard queued for shard `to` before
