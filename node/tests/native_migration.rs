@@ -6,7 +6,9 @@
 //!   sorted sets), every acknowledged increment is there, no key is left in
 //!   two places, and no client ever saw ASK;
 //! - a cancelled migration leaves the source as it was and the target with
-//!   nothing.
+//!   nothing; so does killing the target mid-stream (the source keeps every
+//!   slot and key and takes writes), and killing the source mid-stream makes
+//!   the target drop what it imported and take no slot.
 
 mod common;
 #[path = "common/diff.rs"]
@@ -237,4 +239,83 @@ fn a_cancelled_migration_changes_nothing() {
     assert_eq!(err, "-ERR start slot number is greater than end slot number\r\n");
     let err = text(&call(&mut ca, &["CLUSTER", "MIGRATESLOTS", "NODE", &id_b, "SLOTSRANGE", "1"]));
     assert_eq!(err, "-ERR syntax error\r\n");
+}
+
+/// Loads `fields` fields into one hash on `c`, 1000 per command, pipelined.
+fn load_big_hash(c: &mut RespConn, key: &str, fields: usize) {
+    let mut pipe = Vec::new();
+    let mut n = 0;
+    for start in (0..fields).step_by(1000) {
+        let mut args: Vec<Vec<u8>> = vec![b"HSET".to_vec(), key.as_bytes().to_vec()];
+        for i in start..(start + 1000).min(fields) {
+            args.push(format!("field:{i}").into_bytes());
+            args.push(b"0123456789abcdef".to_vec());
+        }
+        pipe.extend(diff::encode_command(&args));
+        n += 1;
+    }
+    c.send_raw(&pipe).unwrap();
+    for _ in 0..n {
+        assert!(!c.read_reply().unwrap().value.is_error());
+    }
+}
+
+/// A field of A's export entry in CLUSTER GETSLOTMIGRATIONS.
+fn export_field(port: u16, name: &str) -> Option<String> {
+    let out = cli(&["-p", &port.to_string(), "cluster", "getslotmigrations"]);
+    let lines: Vec<&str> = out.lines().collect();
+    lines.iter().position(|l| *l == name).and_then(|i| lines.get(i + 1)).map(|s| s.to_string())
+}
+
+#[test]
+fn killing_either_end_mid_stream_loses_nothing() {
+    // The target dies: the source keeps every slot and key, and serves writes.
+    let (a, mut b, _, id_b) = common::cluster::two_nodes(2, 2);
+    let mut ca = RespConn::connect(a.port).unwrap();
+    let want = load(&mut ca);
+    load_big_hash(&mut ca, "{b}huge", 400_000);
+    let before = call(&mut ca, &["DBSIZE"]).value.as_int().unwrap();
+    let reply =
+        call(&mut ca, &["CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", "0", "16383", "NODE", &id_b]);
+    assert_eq!(text(&reply), "+OK\r\n");
+    await_that("the stream to start", || {
+        export_field(a.port, "bytes_sent").is_some_and(|b| b != "0")
+    });
+    // 400k fields take far longer to stream than this poll: it is midway.
+    assert_eq!(export_field(a.port, "state").as_deref(), Some("running"));
+    let _ = b.child.kill();
+    let _ = b.child.wait();
+    let end = await_job_end(a.port);
+    assert!(end.contains("\nfailed\n"), "{end}");
+    assert_eq!(call(&mut ca, &["DBSIZE"]).value.as_int(), Some(before));
+    let nodes = cli(&["-p", &a.port.to_string(), "cluster", "nodes"]);
+    assert!(nodes.lines().any(|l| l.contains("myself") && l.ends_with(" 0-16383")), "{nodes}");
+    for (k, v) in want.iter().step_by(97) {
+        assert_eq!(call(&mut ca, &["GET", k]).value.as_bytes(), Some(v.as_bytes()));
+    }
+    assert_eq!(call(&mut ca, &["HLEN", "{b}huge"]).value.as_int(), Some(400_000));
+    assert_eq!(text(&call(&mut ca, &["SET", "str:1", "after"])), "+OK\r\n");
+
+    // The source dies: the target drops what it imported and takes nothing.
+    let (mut a, b, _, id_b) = common::cluster::two_nodes(2, 2);
+    let mut ca = RespConn::connect(a.port).unwrap();
+    load(&mut ca);
+    load_big_hash(&mut ca, "{b}huge", 400_000);
+    let reply =
+        call(&mut ca, &["CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", "0", "16383", "NODE", &id_b]);
+    assert_eq!(text(&reply), "+OK\r\n");
+    await_that("the stream to start", || {
+        export_field(a.port, "bytes_sent").is_some_and(|b| b != "0")
+    });
+    assert_eq!(export_field(a.port, "state").as_deref(), Some("running"));
+    let _ = a.child.kill();
+    let _ = a.child.wait();
+    let pb = b.port.to_string();
+    await_that("the target drops the import", || {
+        cli(&["-p", &pb, "cluster", "getslotmigrations"]).contains("aborted")
+            && cli(&["-p", &pb, "dbsize"]).trim() == "0"
+    });
+    let nodes = cli(&["-p", &pb, "cluster", "nodes"]);
+    let mine = nodes.lines().find(|l| l.contains("myself")).unwrap();
+    assert!(mine.split(' ').count() <= 8, "the target took slots: {mine}");
 }
