@@ -12,15 +12,13 @@
 //! Progress goes to stderr, tables to stdout. Servers are killed on exit,
 //! on panic and on Ctrl-C.
 
-mod cleanup;
-mod client;
 mod compare;
 mod memory;
 mod procfs;
 mod redis_benchmark;
-mod servers;
 mod suite;
-mod table;
+
+use bench::{cleanup, client, servers, table};
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -111,13 +109,7 @@ enum Suite {
 
 impl Opts {
     fn slotd_bin(&self) -> PathBuf {
-        self.slotd.clone().unwrap_or_else(|| {
-            let target =
-                std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| {
-                    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("target")
-                });
-            target.join("release").join("slotd")
-        })
+        self.slotd.clone().unwrap_or_else(servers::default_slotd_bin)
     }
 
     fn slotd(&self, shards: usize) -> Kind {

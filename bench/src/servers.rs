@@ -1,6 +1,7 @@
 //! Starting and stopping the servers under test: slotd and redis-server, each on
 //! a free port of 127.0.0.1 in its own scratch directory, optionally pinned to
-//! CPUs with `taskset -c`. A [`Server`] kills its process when dropped.
+//! CPUs with `taskset -c`, standalone or as a cluster node (its own free
+//! cluster-bus port and nodes.conf). A [`Server`] kills its process when dropped.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -50,6 +51,29 @@ impl Kind {
     }
 }
 
+/// Cluster mode: `--cluster-enabled yes` with a free bus port and a nodes.conf
+/// in the server's scratch directory.
+#[derive(Clone, Copy, Debug)]
+pub struct ClusterMode {
+    /// `--cluster-node-timeout`, ms.
+    pub node_timeout_ms: u64,
+}
+
+impl ClusterMode {
+    fn args(&self, dir: &Path) -> Result<Vec<String>, String> {
+        Ok(vec![
+            "--cluster-enabled".into(),
+            "yes".into(),
+            "--cluster-port".into(),
+            free_port()?.to_string(),
+            "--cluster-config-file".into(),
+            dir.join("nodes.conf").display().to_string(),
+            "--cluster-node-timeout".into(),
+            self.node_timeout_ms.to_string(),
+        ])
+    }
+}
+
 /// A running server, killed when dropped.
 pub struct Server {
     /// Name shown in tables and progress lines.
@@ -64,6 +88,25 @@ impl Server {
     /// Starts `kind` (under `taskset -c pin` when given) and waits until it
     /// answers PING.
     pub fn start(label: &str, kind: &Kind, pin: Option<&str>) -> Result<Server, String> {
+        Server::launch(label, kind, pin, None)
+    }
+
+    /// [`Server::start`] in cluster mode.
+    pub fn start_cluster_node(
+        label: &str,
+        kind: &Kind,
+        pin: Option<&str>,
+        mode: ClusterMode,
+    ) -> Result<Server, String> {
+        Server::launch(label, kind, pin, Some(mode))
+    }
+
+    fn launch(
+        label: &str,
+        kind: &Kind,
+        pin: Option<&str>,
+        cluster: Option<ClusterMode>,
+    ) -> Result<Server, String> {
         let program = kind.program();
         if program.components().count() > 1 && !program.exists() {
             return Err(format!("{} not found", program.display()));
@@ -77,8 +120,11 @@ impl Server {
                 std::env::temp_dir().join(format!("slotd-bench-{}-{port}", std::process::id()));
             std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
             let mut cmd = pinned_command(program, pin);
-            cmd.args(kind.args(port, &dir))
-                .current_dir(&dir)
+            cmd.args(kind.args(port, &dir));
+            if let Some(mode) = cluster {
+                cmd.args(mode.args(&dir)?);
+            }
+            cmd.current_dir(&dir)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit());
@@ -130,6 +176,15 @@ impl Drop for Server {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// The slotd binary the harnesses use unless told otherwise: `release/slotd`
+/// under `$CARGO_TARGET_DIR`, else under the workspace's `target`.
+pub fn default_slotd_bin() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("target"));
+    target.join("release").join("slotd")
 }
 
 /// `program`, or `taskset -c cpus program` when `pin` is given.
