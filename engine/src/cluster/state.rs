@@ -161,6 +161,20 @@ pub struct Cluster {
     forgotten: Vec<(NodeId, u64)>,
 }
 
+/// The slot tables of a [`Cluster`], by node index ([`SlotIndexes::NONE`]
+/// for no node).
+pub struct SlotIndexes<'a> {
+    pub nodes: &'a [Node],
+    pub owner: &'a [u16],
+    pub migrating_to: &'a [u16],
+    pub importing_from: &'a [u16],
+}
+
+impl SlotIndexes<'_> {
+    /// The index that stands for no node.
+    pub const NONE: u16 = NO_NODE;
+}
+
 /// The text of an id (ids are hex, so always UTF-8 once validated).
 pub fn id_str(id: &NodeId) -> &str {
     std::str::from_utf8(id).unwrap_or("????????????????????????????????????????")
@@ -342,6 +356,18 @@ impl Cluster {
         self.at(self.importing_from[slot as usize])
     }
 
+    /// Per slot, the index in [`SlotIndexes::nodes`] of its owner, of the
+    /// node it migrates to and of the node it imports from: a routing table
+    /// is built from these in one pass.
+    pub fn slot_indexes(&self) -> SlotIndexes<'_> {
+        SlotIndexes {
+            nodes: &self.nodes,
+            owner: &self.owner,
+            migrating_to: &self.migrating_to,
+            importing_from: &self.importing_from,
+        }
+    }
+
     /// Makes `id` (a known node) the owner of `slot`.
     pub fn assign(&mut self, slot: Slot, id: &[u8]) {
         let i = self.index(id).expect("assigning to a known node");
@@ -404,10 +430,8 @@ impl Cluster {
     /// node and `require_full_coverage`, or when fewer than a majority of
     /// the masters serving slots are reachable.
     pub fn update_health(&mut self, require_full_coverage: bool) {
-        let uncovered = self
-            .owner
-            .iter()
-            .any(|&o| o == NO_NODE || self.nodes[o as usize].has(node_flags::FAIL));
+        let failed: Vec<bool> = self.nodes.iter().map(|n| n.has(node_flags::FAIL)).collect();
+        let uncovered = self.owner.iter().any(|&o| o == NO_NODE || failed[o as usize]);
         let serving = self.nodes.iter().filter(|n| n.is_master() && n.slot_count > 0);
         let reachable = serving.filter(|n| !n.has(node_flags::FAIL | node_flags::PFAIL)).count();
         let quorum = self.size() / 2 + 1;
@@ -421,6 +445,11 @@ impl Cluster {
     /// One CLUSTER NODES line (without its newline), as
     /// `clusterGenNodeDescription`; migration marks only on myself's line.
     pub fn describe(&self, node: &Node) -> String {
+        self.describe_in(node, &self.slot_ranges())
+    }
+
+    /// [`Self::describe`] with the slot ranges of all nodes at hand.
+    fn describe_in(&self, node: &Node, ranges: &[(Slot, Slot, &Node)]) -> String {
         let mut line = String::with_capacity(128);
         line.push_str(id_str(&node.id));
         line.push_str(&format!(" {}:{}@{}", node.ip, node.port, node.cport));
@@ -445,7 +474,7 @@ impl Cluster {
             " {} {} {} {}",
             node.ping_sent_ms, node.pong_received_ms, epoch, link
         ));
-        for (a, b) in self.ranges_of(&node.id) {
+        for &(a, b, _) in ranges.iter().filter(|r| r.2.id == node.id) {
             if a == b {
                 line.push_str(&format!(" {a}"));
             } else {
@@ -453,10 +482,12 @@ impl Cluster {
             }
         }
         if node.has(node_flags::MYSELF) {
-            for s in 0..SLOT_COUNT as Slot {
-                if let Some(to) = self.migrating_to(s) {
+            let marked = self.migrating_to.iter().zip(self.importing_from.iter());
+            for (s, (&to, &from)) in marked.enumerate().filter(|(_, m)| *m != (&NO_NODE, &NO_NODE))
+            {
+                if let Some(to) = self.at(to) {
                     line.push_str(&format!(" [{s}->-{}]", id_str(&to.id)));
-                } else if let Some(from) = self.importing_from(s) {
+                } else if let Some(from) = self.at(from) {
                     line.push_str(&format!(" [{s}-<-{}]", id_str(&from.id)));
                 }
             }
@@ -468,8 +499,9 @@ impl Cluster {
     /// whose flags intersect `skip` left out (nodes.conf skips handshakes).
     pub fn describe_all(&self, skip: u16) -> String {
         let mut out = String::new();
+        let ranges = self.slot_ranges();
         for n in self.nodes.iter().filter(|n| n.flags & skip == 0) {
-            out.push_str(&self.describe(n));
+            out.push_str(&self.describe_in(n, &ranges));
             out.push('\n');
         }
         out

@@ -16,7 +16,6 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::rc::Rc;
-use std::sync::Arc;
 use std::time::Duration;
 
 use engine::cluster::bus::{frame_len, msg_type, Message};
@@ -346,10 +345,7 @@ fn publish(shard: &Rc<Shard>) {
     let view = {
         let mut cluster = shard.cluster.borrow_mut();
         let Some(c) = cluster.as_mut() else { return };
-        if let Err(e) = c.save() {
-            tracing::warn!("cannot update the cluster config file: {e}");
-        }
-        Arc::new(c.view())
+        c.commit()
     };
     shard.core.borrow_mut().slot_view = Some(view.clone());
     let shard = shard.clone();

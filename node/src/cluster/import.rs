@@ -208,11 +208,8 @@ async fn finish(conn: &mut Conn, job: String) -> Result<String, String> {
             let slots = j.slots.clone();
             engine::cluster::commands::take_slots(&mut node.state, &slots);
             node.pong_all = true;
-            if let Err(e) = node.save() {
-                tracing::warn!("cannot update the cluster config file: {e}");
-            }
             tracing::info!("slot migration {job}: took {} slots", slots.len());
-            Ok(Some(Arc::new(node.view())))
+            Ok(Some(node.commit()))
         })
         .await?;
     if let Some(view) = view {

@@ -6,8 +6,6 @@
 //! needs were gathered from the keyspaces. A change is saved to nodes.conf
 //! and the new slot view handed to every shard before the reply goes out.
 
-use std::sync::Arc;
-
 use engine::cluster::commands::{self as state_cmd, parse_slot, Changed, Facts};
 use engine::cluster::gossip::Handshake;
 use engine::command::{Args, CommandSpec};
@@ -153,7 +151,10 @@ pub async fn run_async(
             let saved = conn
                 .shard
                 .on_shard(0, |s: &Shard| {
-                    s.cluster.borrow().as_ref().map(|n| n.save().map_err(|e| e.to_string()))
+                    s.cluster
+                        .borrow_mut()
+                        .as_mut()
+                        .map(|n| n.save_durable().map_err(|e| e.to_string()))
                 })
                 .await;
             let mut reply = Reply::new(out, proto);
@@ -187,7 +188,6 @@ async fn state_command(
             let mut cluster = s.cluster.borrow_mut();
             let node = cluster.as_mut().expect("shard 0 holds the cluster state");
             let mut reply = Vec::new();
-            let epochs = node.epochs();
             let changed = state_cmd::run(
                 &mut node.state,
                 sub,
@@ -195,12 +195,7 @@ async fn state_command(
                 &facts,
                 &mut Reply::new(&mut reply, proto),
             );
-            let view = (changed == Changed::Yes).then(|| {
-                if let Err(e) = node.save_with(node.epochs() != epochs) {
-                    tracing::warn!("cannot update the cluster config file: {e}");
-                }
-                Arc::new(node.view())
-            });
+            let view = (changed == Changed::Yes).then(|| node.commit());
             (reply, view)
         })
         .await;

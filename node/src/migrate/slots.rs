@@ -402,10 +402,7 @@ async fn hand_over(
                 node.state.set_migrating(slot, None);
             }
             node.pong_all = true;
-            if let Err(e) = node.save() {
-                tracing::warn!("cannot update the cluster config file: {e}");
-            }
-            Arc::new(node.view())
+            node.commit()
         })
         .await;
     crate::cluster::install_view(shard, view).await;
