@@ -1,5 +1,7 @@
 //! Start-up and shutdown of the shards: one glommio executor per shard pinned to
-//! its CPU, joined into a channel mesh, each with its own listening sockets
+//! its CPU (a single shard on a machine with more CPUs is left to the
+//! scheduler: several one-shard nodes on one host must not all share the
+//! first CPU), joined into a channel mesh, each with its own listening sockets
 //! (SO_REUSEPORT, so the kernel spreads connections), its mesh receivers, and a
 //! cron task (active expiry, stats sampling, idle clients, shutdown).
 
@@ -143,7 +145,13 @@ pub fn run(cfg: Config) -> Result<(), String> {
             cpus.len()
         ));
     }
-    let shard_cpus: Vec<usize> = cpus[..shard_count].to_vec();
+    // Pinned when the node takes several CPUs, or all of those it may use; a
+    // one-shard node among others on a bigger host floats.
+    let shard_cpus: Vec<Option<usize>> = if shard_count == 1 && cpus.len() > 1 {
+        vec![None]
+    } else {
+        cpus[..shard_count].iter().map(|&c| Some(c)).collect()
+    };
     let io_memory = io_memory_per_shard(shard_count)?;
     let addrs = bind_addrs(&cfg, cfg.port);
     let shared = Arc::new(Shared {
@@ -181,9 +189,9 @@ pub fn run(cfg: Config) -> Result<(), String> {
             ready_tx.clone(),
         );
         let cluster = ShardCluster { node: cluster.clone(), view: view.clone() };
-        let builder = LocalExecutorBuilder::new(Placement::Fixed(cpu))
-            .name(&format!("shard-{i}"))
-            .io_memory(io_memory);
+        let placement = cpu.map_or(Placement::Unbound, Placement::Fixed);
+        let builder =
+            LocalExecutorBuilder::new(placement).name(&format!("shard-{i}")).io_memory(io_memory);
         // Spinning before parking shortens hops between shards when every shard
         // has a core to itself; alone, or sharing cores with clients, a shard
         // would only burn CPU that others need.
@@ -209,11 +217,14 @@ pub fn run(cfg: Config) -> Result<(), String> {
             Err(_) => return Err(explain_executor_error("shards did not start in time")),
         }
     }
+    let placement = match shard_cpus.iter().flatten().collect::<Vec<_>>() {
+        pinned if pinned.is_empty() => "not pinned".to_string(),
+        pinned => format!("pinned to cpus {pinned:?}"),
+    };
     tracing::info!(
-        "slotd {} ready: {} shard(s) on cpus {:?}, port {}",
+        "slotd {} ready: {} shard(s) {placement}, port {}",
         env!("CARGO_PKG_VERSION"),
         shard_count,
-        shard_cpus,
         cfg.port
     );
     println!("Ready to accept connections tcp");

@@ -280,7 +280,7 @@ fn write_section(
                 let _ = write!(
                     t,
                     "shard{id}:cpu={},slots={},keys={},clients={},ops={},ops_per_sec={},forwarded_in={},used_cpu_user={:.6},used_cpu_sys={:.6}\r\n",
-                    shared.shard_cpus.get(id).copied().unwrap_or(0),
+                    shared.cpu_of(id),
                     i.slots,
                     keys,
                     i.clients,

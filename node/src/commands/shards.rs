@@ -84,7 +84,7 @@ async fn list(conn: &Conn, out: &mut Vec<u8>, proto: engine::resp::Protocol) {
         r.bulk(b"id");
         r.int(id as i64);
         r.bulk(b"cpu");
-        r.int(conn.shard.shared.shard_cpus.get(id).copied().unwrap_or(0) as i64);
+        r.int(conn.shard.shared.cpu_of(id));
         r.bulk(b"slots");
         r.array(ranges.len() * 2);
         for (a, b) in ranges {

@@ -59,8 +59,15 @@ pub struct Shared {
     pub started_unix_s: u64,
     /// The TCP port actually listened on.
     pub port: u16,
-    /// The CPU each shard is pinned to.
-    pub shard_cpus: Vec<usize>,
+    /// The CPU each shard is pinned to (None: not pinned).
+    pub shard_cpus: Vec<Option<usize>>,
+}
+
+impl Shared {
+    /// The CPU shard `id` is pinned to, -1 when it is not (INFO, SHARDS LIST).
+    pub fn cpu_of(&self, id: usize) -> i64 {
+        self.shard_cpus.get(id).copied().flatten().map_or(-1, |c| c as i64)
+    }
 }
 
 /// A shard's private state.
