@@ -12,6 +12,7 @@ mod cluster;
 mod commands;
 mod config;
 mod conn;
+mod lazyfree;
 mod migrate;
 mod runtime;
 mod shard;

@@ -164,6 +164,8 @@ pub fn run(cfg: Config) -> Result<(), String> {
         started_unix_s: unix_ms() / 1000,
         port: cfg.port,
         shard_cpus: shard_cpus.clone(),
+        lazyfree: crate::lazyfree::LazyFree::start()
+            .map_err(|e| format!("cannot start the lazyfree thread: {e}"))?,
     });
     install_signal_handlers(shared.clone())?;
     let mesh: MeshBuilder<Msg, _> = MeshBuilder::full(shard_count, MESH_CHANNEL_CAPACITY);
@@ -313,6 +315,7 @@ async fn shard_main(
     let outbox = RefCell::new((0..shared.shard_count).map(|_| Default::default()).collect());
     let bus_addrs = bind_addrs(&cfg, cfg.cluster.bus_port(cfg.port));
     let mut core = Core::new(id, cfg, slot_shard);
+    core.ks.set_lazyfree_sink(shared.lazyfree.sink());
     core.slot_view = cluster.view;
     let cluster_node =
         if id == 0 { cluster.node.lock().map_or(None, |mut n| n.take()) } else { None };

@@ -145,6 +145,56 @@ fn info_reports_real_figures() {
     assert_eq!(shard_keys, 100);
 }
 
+/// One INFO field as a number.
+fn info_u64(c: &mut redis::Connection, name: &str) -> u64 {
+    let info: String = redis::cmd("INFO").arg("all").query(c).unwrap();
+    info.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}:")))
+        .unwrap_or_else(|| panic!("{name} missing"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// UNLINK of a big value and FLUSHALL ASYNC free on the lazyfree thread:
+/// the keys are gone at once, the memory comes back, INFO counts them.
+#[test]
+fn unlink_and_flush_async_free_in_the_background() {
+    let srv = slotd(2, &[]);
+    let mut c = srv.conn();
+    let before = info_u64(&mut c, "used_memory");
+    let mut p = redis::pipe();
+    for chunk in 0..100 {
+        let mut cmd = redis::cmd("HSET");
+        cmd.arg("big");
+        for i in 0..1000 {
+            cmd.arg(format!("field:{chunk}:{i}")).arg("some value of a field");
+        }
+        p.add_command(cmd).ignore();
+    }
+    let () = p.query(&mut c).unwrap();
+    let loaded = info_u64(&mut c, "used_memory");
+    assert!(loaded > before + 4_000_000, "100k fields take memory: {before} -> {loaded}");
+    let n: i64 = redis::cmd("UNLINK").arg("big").arg("nope").query(&mut c).unwrap();
+    assert_eq!(n, 1);
+    let exists: i64 = redis::cmd("EXISTS").arg("big").query(&mut c).unwrap();
+    assert_eq!(exists, 0);
+    common::cluster::await_that("the hash is freed", || {
+        info_u64(&mut c, "lazyfreed_objects") == 1
+            && info_u64(&mut c, "used_memory") < loaded - 4_000_000
+    });
+    for i in 0..2000 {
+        let () = redis::cmd("SET").arg(format!("k{i}")).arg(i).query(&mut c).unwrap();
+    }
+    let () = redis::cmd("FLUSHALL").arg("ASYNC").query(&mut c).unwrap();
+    let keys: i64 = redis::cmd("DBSIZE").query(&mut c).unwrap();
+    assert_eq!(keys, 0);
+    common::cluster::await_that("the flushed keys are freed", || {
+        info_u64(&mut c, "lazyfreed_objects") == 2001
+            && info_u64(&mut c, "lazyfree_pending_objects") == 0
+    });
+}
+
 #[test]
 fn debug_sleep_and_shutdown_command() {
     let mut srv = slotd(2, &[]);

@@ -9,6 +9,7 @@
 
 use super::lookup::{lookup_peek, lookup_read, lookup_write};
 use crate::command::{flags::*, Args, Combine, CommandSpec, Ctx, KeyRange};
+use crate::keyspace::lazyfree::Garbage;
 use crate::keyspace::{Entry, SmallBytes};
 use crate::resp::reply::Reply;
 
@@ -26,7 +27,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             "Delete a key",
             "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).",
         ),
-    CommandSpec::keyspace("unlink", -2, WRITE | FAST, ALL_KEYS, del)
+    CommandSpec::keyspace("unlink", -2, WRITE | FAST, ALL_KEYS, unlink)
         .acl(&["keyspace"])
         .split(Combine::SumInt)
         .doc(
@@ -136,6 +137,20 @@ fn del(ctx: &mut Ctx<'_>, args: &Args<'_>) {
         // An expired key counts as absent.
         if db.get(k, now).is_some() {
             db.remove(k);
+            n += 1;
+        }
+    }
+    ctx.out.int(n);
+}
+
+/// DEL, freeing big values later (in the background on a node).
+fn unlink(ctx: &mut Ctx<'_>, args: &Args<'_>) {
+    let now = ctx.now_ms;
+    let mut n = 0;
+    for k in args.iter().skip(1) {
+        // An expired key counts as absent.
+        if ctx.ks.db(ctx.db).get(k, now).is_some() {
+            ctx.ks.unlink(ctx.db, k);
             n += 1;
         }
     }
@@ -296,27 +311,40 @@ fn dbsize(ctx: &mut Ctx<'_>, _args: &Args<'_>) {
     ctx.out.int(n as i64);
 }
 
-/// Checks FLUSHDB / FLUSHALL's optional ASYNC or SYNC (both flush at once here:
-/// dropping slot tables is cheap and the shard is single-threaded anyway).
-fn flush_args_ok(ctx: &mut Ctx<'_>, args: &Args<'_>) -> bool {
-    let ok = args.len() == 1 || (args.len() == 2 && (args.is(1, "async") || args.is(1, "sync")));
-    if !ok {
-        ctx.out.syntax_error();
+/// FLUSHDB / FLUSHALL's optional ASYNC or SYNC: Some(true) for ASYNC (the
+/// keys are freed in the background), None after a syntax error. Without
+/// either the flush is synchronous (`lazyfree-lazy-user-flush no`).
+fn flush_mode(ctx: &mut Ctx<'_>, args: &Args<'_>) -> Option<bool> {
+    match args.len() {
+        1 => Some(false),
+        2 if args.is(1, "async") => Some(true),
+        2 if args.is(1, "sync") => Some(false),
+        _ => {
+            ctx.out.syntax_error();
+            None
+        }
     }
-    ok
+}
+
+/// Empties database `db`, freeing its keys later when `lazy`.
+fn flush(ctx: &mut Ctx<'_>, db: usize, lazy: bool) {
+    let tables = ctx.ks.db(db).take_all();
+    if lazy {
+        ctx.ks.free_later(Garbage::Tables(tables));
+    }
 }
 
 fn flushdb(ctx: &mut Ctx<'_>, args: &Args<'_>) {
-    if flush_args_ok(ctx, args) {
-        ctx.db().clear();
+    if let Some(lazy) = flush_mode(ctx, args) {
+        flush(ctx, ctx.db, lazy);
         ctx.out.ok();
     }
 }
 
 fn flushall(ctx: &mut Ctx<'_>, args: &Args<'_>) {
-    if flush_args_ok(ctx, args) {
+    if let Some(lazy) = flush_mode(ctx, args) {
         for i in 0..ctx.ks.db_count() {
-            ctx.ks.db(i).clear();
+            flush(ctx, i, lazy);
         }
         ctx.out.ok();
     }
@@ -497,6 +525,40 @@ mod tests {
             run(&mut ks, NOW, &["swapdb", "99999999999", "1"]),
             b"-ERR invalid first DB index\r\n"
         );
+    }
+
+    /// UNLINK and FLUSH* ASYNC hand big values and tables to the sink;
+    /// small values, DEL and a synchronous flush free at once.
+    #[test]
+    fn unlink_and_async_flush_free_later() {
+        use crate::keyspace::lazyfree::Garbage;
+        use std::cell::RefCell;
+        use std::rc::Rc;
+        let mut ks = ks_with(&["small"]);
+        let sent = Rc::new(RefCell::new(Vec::new()));
+        let log = sent.clone();
+        ks.set_lazyfree_sink(Box::new(move |g: Garbage| log.borrow_mut().push(g.effort())));
+        let fields: Vec<String> = (0..1000).map(|i| format!("f{i}")).collect();
+        for key in ["big", "big2", "big3"] {
+            let mut cmd = vec!["hset", key];
+            for f in &fields {
+                cmd.extend([f.as_str(), "v"]);
+            }
+            assert_eq!(run(&mut ks, NOW, &cmd), b":1000\r\n");
+        }
+        assert_eq!(run(&mut ks, NOW, &["object", "encoding", "big"]), b"$9\r\nhashtable\r\n");
+        assert_eq!(run(&mut ks, NOW, &["unlink", "small", "big", "nope"]), b":2\r\n");
+        assert_eq!(*sent.borrow(), vec![1000]);
+        assert_eq!(run(&mut ks, NOW, &["del", "big2"]), b":1\r\n");
+        assert_eq!(run(&mut ks, NOW, &["flushall", "sync"]), b"+OK\r\n");
+        assert_eq!(*sent.borrow(), vec![1000], "DEL and FLUSHALL SYNC free at once");
+        assert_eq!(run(&mut ks, NOW, &["hset", "big", "f", "v"]), b":1\r\n");
+        for i in 0..100 {
+            run(&mut ks, NOW, &["set", &format!("k{i}"), "v"]);
+        }
+        assert_eq!(run(&mut ks, NOW, &["flushdb", "async"]), b"+OK\r\n");
+        assert_eq!(*sent.borrow(), vec![1000, 101]);
+        assert_eq!(run(&mut ks, NOW, &["dbsize"]), b":0\r\n");
     }
 
     #[test]

@@ -18,6 +18,7 @@
 pub mod hash;
 pub mod hll;
 pub mod intset;
+pub mod lazyfree;
 pub mod list;
 pub mod set;
 pub mod slot_table;
@@ -286,12 +287,14 @@ impl Db {
 
     /// Removes every key.
     pub fn clear(&mut self) {
-        if self.keys == 0 {
-            return;
-        }
-        self.slots = Vec::new();
+        drop(self.take_all());
+    }
+
+    /// Removes every key, returning the tables that held them.
+    pub fn take_all(&mut self) -> Vec<SlotTable> {
         self.keys = 0;
         self.volatile_keys = 0;
+        std::mem::take(&mut self.slots)
     }
 
     /// Slots that have keys, in ascending order, from `from` on.
@@ -363,13 +366,47 @@ pub struct Keyspace {
     dbs: Vec<Db>,
     /// Where the active expiry cycle resumes: (database, slot).
     expire_cursor: (usize, usize),
+    /// Where big deleted values go to be freed (none: freed at once).
+    lazyfree: Option<lazyfree::Sink>,
 }
 
 impl Keyspace {
     /// A keyspace with `databases` empty databases.
     pub fn new(databases: usize) -> Keyspace {
         assert!(databases >= 1);
-        Keyspace { dbs: (0..databases).map(|_| Db::default()).collect(), expire_cursor: (0, 0) }
+        Keyspace {
+            dbs: (0..databases).map(|_| Db::default()).collect(),
+            expire_cursor: (0, 0),
+            lazyfree: None,
+        }
+    }
+
+    /// Sends big deleted values to `sink` from now on.
+    pub fn set_lazyfree_sink(&mut self, sink: lazyfree::Sink) {
+        self.lazyfree = Some(sink);
+    }
+
+    /// Deletes every key of `slots` in database `db`, freeing them later.
+    pub fn drop_slots(&mut self, db: usize, slots: impl IntoIterator<Item = Slot>) {
+        let d = self.db(db);
+        let tables: Vec<SlotTable> = slots.into_iter().filter_map(|s| d.take_slot(s)).collect();
+        self.free_later(lazyfree::Garbage::Tables(tables));
+    }
+
+    /// Deletes `key` from database `db`, freeing its value later; false
+    /// when it was not there.
+    pub fn unlink(&mut self, db: usize, key: &[u8]) -> bool {
+        let Some(e) = self.db(db).remove(key) else { return false };
+        self.free_later(lazyfree::Garbage::Value(e.value));
+        true
+    }
+
+    /// Frees `g` later if it is big and a sink is set, else now.
+    pub fn free_later(&mut self, g: lazyfree::Garbage) {
+        match &mut self.lazyfree {
+            Some(sink) if g.effort() > lazyfree::LAZYFREE_THRESHOLD => sink(g),
+            _ => drop(g),
+        }
     }
 
     /// Number of databases.

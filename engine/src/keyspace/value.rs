@@ -153,6 +153,19 @@ impl Value {
         }
     }
 
+    /// How many allocations freeing the value gives back (Redis's
+    /// `lazyfreeGetFreeEffort`): the elements of a table or skiplist, the
+    /// nodes of a list, 1 for a string or a packed encoding.
+    pub fn free_effort(&self) -> usize {
+        match self {
+            Value::Hash(h) if h.encoding_name() == "hashtable" => h.len(),
+            Value::ZSet(z) if z.encoding_name() == "skiplist" => z.len(),
+            Value::Set(s) if s.encoding_name() == "hashtable" => s.len(),
+            Value::List(l) => l.node_count(),
+            _ => 1,
+        }
+    }
+
     /// The encoding name `OBJECT ENCODING` reports.
     pub fn encoding_name(&self) -> &'static str {
         match self {

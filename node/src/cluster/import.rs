@@ -243,11 +243,9 @@ async fn abort(
     shard
         .on_all_shards(move |s: &Shard| {
             let mut core = s.core.borrow_mut();
-            for &slot in &slots {
-                if core.owned.contains(slot) {
-                    drop(core.ks.db(0).take_slot(slot));
-                }
-            }
+            let mine: Vec<Slot> =
+                slots.iter().copied().filter(|&x| core.owned.contains(x)).collect();
+            core.ks.drop_slots(0, mine);
         })
         .await;
     Ok(n)

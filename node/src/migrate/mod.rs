@@ -159,9 +159,8 @@ async fn run(
     let taken = transfer(&shard, &job, &present, &mut reply).await;
     {
         let mut core = shard.core.borrow_mut();
-        let db = core.ks.db(job.db);
         for k in &taken {
-            db.remove(k);
+            core.ks.unlink(job.db, k);
         }
     }
     let mut unique: Vec<&[u8]> = present.iter().map(Vec::as_slice).collect();

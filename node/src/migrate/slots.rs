@@ -415,10 +415,7 @@ async fn hand_over(
         let slots = slots.clone();
         shard
             .on_shard(*peer, move |s: &Shard| {
-                let mut core = s.core.borrow_mut();
-                for &slot in &slots {
-                    drop(core.ks.db(0).take_slot(slot));
-                }
+                s.core.borrow_mut().ks.drop_slots(0, slots);
             })
             .await;
     }

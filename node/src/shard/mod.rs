@@ -59,6 +59,8 @@ pub struct Shared {
     pub started_unix_s: u64,
     /// The TCP port actually listened on.
     pub port: u16,
+    /// Where the shards' keyspaces send big values to free.
+    pub lazyfree: crate::lazyfree::LazyFree,
     /// The CPU each shard is pinned to (None: not pinned).
     pub shard_cpus: Vec<Option<usize>>,
 }

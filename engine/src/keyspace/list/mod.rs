@@ -55,6 +55,11 @@ impl List {
         self.len == 0
     }
 
+    /// Number of nodes (each one allocation).
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
     /// Bytes allocated for the list (for MEMORY USAGE and eviction).
     pub fn heap_size_bytes(&self) -> usize {
         self.nodes.capacity() * std::mem::size_of::<Node>()
