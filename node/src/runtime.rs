@@ -132,6 +132,13 @@ fn io_memory_per_shard(shards: usize) -> Result<usize, String> {
     Ok(UNPRIVILEGED_BYTES)
 }
 
+/// How long a shard runs ready tasks before it polls its I/O again. glommio
+/// polls only when no task is ready or when this timer fires (100 ms by
+/// default), whatever the tasks yield: a long job stepping and yielding (a
+/// migration serializing a big value) would keep every socket of its shard
+/// waiting that long.
+const PREEMPT_TIMER: Duration = Duration::from_millis(1);
+
 /// Starts every shard and blocks until the node shuts down.
 pub fn run(cfg: Config) -> Result<(), String> {
     let cpus = crate::sys::usable_cpus();
@@ -192,8 +199,10 @@ pub fn run(cfg: Config) -> Result<(), String> {
         );
         let cluster = ShardCluster { node: cluster.clone(), view: view.clone() };
         let placement = cpu.map_or(Placement::Unbound, Placement::Fixed);
-        let builder =
-            LocalExecutorBuilder::new(placement).name(&format!("shard-{i}")).io_memory(io_memory);
+        let builder = LocalExecutorBuilder::new(placement)
+            .name(&format!("shard-{i}"))
+            .io_memory(io_memory)
+            .preempt_timer(PREEMPT_TIMER);
         // Spinning before parking shortens hops between shards when every shard
         // has a core to itself; alone, or sharing cores with clients, a shard
         // would only burn CPU that others need.

@@ -674,7 +674,7 @@ async fn send_key(
             match step {
                 Step::At(p) => {
                     pos = p;
-                    glommio::yield_if_needed().await;
+                    crate::shard::yield_to_io().await;
                 }
                 Step::Done => break,
             }

@@ -210,6 +210,15 @@ pub struct Pause {
     pub writes_only: bool,
 }
 
+/// Lets the shard serve others between two steps of a long job: the task
+/// queue yields, so the executor reaps I/O and runs the tasks it woke.
+/// (`yield_now` only requeues the task: glommio keeps running the queue,
+/// without looking at sockets, until its preempt timer fires, 100 ms;
+/// `yield_if_needed` waits for that timer too.)
+pub async fn yield_to_io() {
+    glommio::executor().yield_task_queue_now().await
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn unix_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
