@@ -244,3 +244,103 @@ fn a_timeout_shorter_than_the_restore_leaves_the_key_in_one_place() {
         assert_eq!(call(&mut t, "GET moving"), "$5\\r\\nvalue\\r\\n", "{shards} shard(s)");
     }
 }
+
+/// Big collections (serialized in steps, each payload sent from its own
+/// buffer) arrive whole, with their TTL, on a redis-server and on a slotd
+/// target; the source shard keeps answering meanwhile (the longest PING
+/// wait is printed, not asserted: timings are for the benchmark).
+#[test]
+fn big_values_arrive_whole() {
+    let n: usize = 150_000;
+    let src = slotd(1, &[]);
+    let mut c = src.conn();
+    let mut p = redis::pipe();
+    for chunk in (0..n).step_by(1000) {
+        let (mut h, mut z, mut s, mut l) =
+            (redis::cmd("HSET"), redis::cmd("ZADD"), redis::cmd("SADD"), redis::cmd("RPUSH"));
+        h.arg("h");
+        z.arg("z");
+        s.arg("s");
+        l.arg("l");
+        for i in chunk..chunk + 1000 {
+            h.arg(format!("field:{i}")).arg(format!("value:{i}"));
+            z.arg(i).arg(format!("member:{i}"));
+            s.arg(format!("member:{i}"));
+            l.arg(format!("element:{i}"));
+        }
+        for cmd in [h, z, s, l] {
+            p.add_command(cmd).ignore();
+        }
+    }
+    p.cmd("PEXPIRE").arg("h").arg(600_000).ignore();
+    let () = p.query(&mut c).unwrap();
+    let targets = [redis_server(&[]), slotd(1, &[])];
+    for (i, dst) in targets.iter().enumerate() {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let pinger = {
+            let (stop, mut pc) = (stop.clone(), src.conn());
+            std::thread::spawn(move || {
+                let mut worst = Duration::ZERO;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let t = Instant::now();
+                    let _: String = redis::cmd("PING").query(&mut pc).unwrap();
+                    worst = worst.max(t.elapsed());
+                }
+                worst
+            })
+        };
+        let copy = if i == 0 { "COPY" } else { "" };
+        let reply: String = redis::cmd("MIGRATE")
+            .arg("127.0.0.1")
+            .arg(dst.port)
+            .arg("")
+            .arg(0)
+            .arg(60_000)
+            .arg(copy.split_whitespace().collect::<Vec<_>>())
+            .arg("KEYS")
+            .arg(&["h", "z", "s", "l"])
+            .query(&mut c)
+            .unwrap();
+        assert_eq!(reply, "OK");
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        println!(
+            "target {i}: longest PING on the source during MIGRATE: {:?}",
+            pinger.join().unwrap()
+        );
+        let mut t = dst.conn();
+        let sizes: (usize, usize, usize, usize) = redis::pipe()
+            .cmd("HLEN")
+            .arg("h")
+            .cmd("ZCARD")
+            .arg("z")
+            .cmd("SCARD")
+            .arg("s")
+            .cmd("LLEN")
+            .arg("l")
+            .query(&mut t)
+            .unwrap();
+        assert_eq!(sizes, (n, n, n, n), "target {i}");
+        for j in [0, 777, n / 2, n - 1] {
+            let got: (String, f64, bool, String) = redis::pipe()
+                .cmd("HGET")
+                .arg("h")
+                .arg(format!("field:{j}"))
+                .cmd("ZSCORE")
+                .arg("z")
+                .arg(format!("member:{j}"))
+                .cmd("SISMEMBER")
+                .arg("s")
+                .arg(format!("member:{j}"))
+                .cmd("LINDEX")
+                .arg("l")
+                .arg(j)
+                .query(&mut t)
+                .unwrap();
+            assert_eq!(got, (format!("value:{j}"), j as f64, true, format!("element:{j}")));
+        }
+        let ttl: i64 = redis::cmd("PTTL").arg("h").query(&mut t).unwrap();
+        assert!(ttl > 500_000 && ttl <= 600_000, "target {i}: PTTL {ttl}");
+        let left: i64 = redis::cmd("EXISTS").arg(&["h", "z", "s", "l"]).query(&mut c).unwrap();
+        assert_eq!(left, if i == 0 { 4 } else { 0 }, "COPY keeps the keys, a move does not");
+    }
+}

@@ -157,16 +157,28 @@ impl<'a> Migrate<'a> {
 
 /// Appends one command in RESP (an array of bulk strings) to `out`.
 pub fn write_command<'p>(out: &mut Vec<u8>, parts: impl ExactSizeIterator<Item = &'p [u8]>) {
-    out.push(b'*');
-    out.extend_from_slice(parts.len().to_string().as_bytes());
-    out.extend_from_slice(b"\r\n");
+    write_array_len(out, parts.len());
     for p in parts {
-        out.push(b'$');
-        out.extend_from_slice(p.len().to_string().as_bytes());
-        out.extend_from_slice(b"\r\n");
-        out.extend_from_slice(p);
-        out.extend_from_slice(b"\r\n");
+        write_bulk(out, p);
     }
+}
+
+fn write_bulk(out: &mut Vec<u8>, p: &[u8]) {
+    write_bulk_len(out, p.len());
+    out.extend_from_slice(p);
+    out.extend_from_slice(b"\r\n");
+}
+
+fn write_array_len(out: &mut Vec<u8>, n: usize) {
+    out.push(b'*');
+    out.extend_from_slice(n.to_string().as_bytes());
+    out.extend_from_slice(b"\r\n");
+}
+
+fn write_bulk_len(out: &mut Vec<u8>, n: usize) {
+    out.push(b'$');
+    out.extend_from_slice(n.to_string().as_bytes());
+    out.extend_from_slice(b"\r\n");
 }
 
 /// Appends the RESTORE (RESTORE-ASKING in cluster mode) that recreates `key`
@@ -179,10 +191,36 @@ pub fn write_restore(
     payload: &[u8],
     replace: bool,
 ) {
+    write_restore_head(out, asking, key, ttl_ms, payload.len(), replace);
+    out.extend_from_slice(payload);
+    write_restore_tail(out, replace);
+}
+
+/// [`write_restore`] up to the payload (the payload's length line last), for
+/// a payload sent from its own buffer; [`write_restore_tail`] follows it.
+pub fn write_restore_head(
+    out: &mut Vec<u8>,
+    asking: bool,
+    key: &[u8],
+    ttl_ms: i64,
+    payload_len: usize,
+    replace: bool,
+) {
     let name: &[u8] = if asking { b"RESTORE-ASKING" } else { b"RESTORE" };
     let ttl = ttl_ms.to_string();
-    let parts: &[&[u8]] = &[name, key, ttl.as_bytes(), payload, b"REPLACE"];
-    write_command(out, parts[..if replace { 5 } else { 4 }].iter().copied());
+    write_array_len(out, if replace { 5 } else { 4 });
+    for p in [name, key, ttl.as_bytes()] {
+        write_bulk(out, p);
+    }
+    write_bulk_len(out, payload_len);
+}
+
+/// What follows the payload of a RESTORE.
+pub fn write_restore_tail(out: &mut Vec<u8>, replace: bool) {
+    out.extend_from_slice(b"\r\n");
+    if replace {
+        write_bulk(out, b"REPLACE");
+    }
 }
 
 #[cfg(test)]

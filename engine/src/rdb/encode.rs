@@ -7,17 +7,59 @@ use crate::keyspace::set::Set;
 use crate::keyspace::value::StrRef;
 use crate::keyspace::Value;
 
-/// Elements per listpack node of a dumped list (Redis's default fill, -2,
-/// is 8 KiB per node; the target re-packs as its own settings say).
-const LIST_NODE_BYTES: usize = 8 * 1024;
-
-/// Appends the DUMP payload of `value` to `out`.
+/// Appends the DUMP payload of `value` to `out`, in one step.
 pub fn dump_payload(value: &Value, out: &mut Vec<u8>) {
-    let start = out.len();
-    write_object(value, out);
-    out.extend_from_slice(&RDB_VERSION.to_le_bytes());
-    let crc = crc64(0, &out[start..]);
-    out.extend_from_slice(&crc.to_le_bytes());
+    let mut st = DumpState::new(out);
+    while !dump_step(value, &mut st, usize::MAX, out) {}
+}
+
+/// Where a payload written in steps stands: a collection of millions of
+/// elements is written a bounded part at a time, so that its shard serves
+/// others in between (MIGRATE of a big key).
+pub struct DumpState {
+    /// Whether the object's header (type, length) is written.
+    begun: bool,
+    /// Where the next step resumes: a node index (lists), a bucket index
+    /// (hash and set tables), or elements written (sorted sets).
+    pos: usize,
+    /// CRC64 of `out[start..crc_to]`.
+    crc: u64,
+    crc_to: usize,
+}
+
+impl DumpState {
+    /// A payload to be appended to `out` from its current end.
+    pub fn new(out: &[u8]) -> DumpState {
+        DumpState { begun: false, pos: 0, crc: 0, crc_to: out.len() }
+    }
+
+    /// The next steps append to `out` (from its current end), the payload
+    /// so far staying where it was written.
+    pub fn continue_in(&mut self, out: &[u8]) {
+        self.crc_to = out.len();
+    }
+}
+
+/// Appends the next part of `value`'s payload to `out`: about `budget_bytes`
+/// (at least one element), all of a string or a packed encoding. Returns
+/// true when the payload is complete (RDB version and CRC64 written). The
+/// value must not change between the steps of one payload.
+pub fn dump_step(
+    value: &Value,
+    st: &mut DumpState,
+    budget_bytes: usize,
+    out: &mut Vec<u8>,
+) -> bool {
+    let done = write_object_step(value, st, budget_bytes, out);
+    if done {
+        out.extend_from_slice(&RDB_VERSION.to_le_bytes());
+    }
+    st.crc = crc64(st.crc, &out[st.crc_to..]);
+    st.crc_to = out.len();
+    if done {
+        out.extend_from_slice(&st.crc.to_le_bytes());
+    }
+    done
 }
 
 /// Writes an RDB length.
@@ -65,7 +107,22 @@ fn write_int(v: i64, out: &mut Vec<u8>) -> bool {
     true
 }
 
-fn write_object(value: &Value, out: &mut Vec<u8>) {
+/// Writes the object (type and body) from where `st` stands; true when
+/// it is complete.
+fn write_object_step(
+    value: &Value,
+    st: &mut DumpState,
+    budget_bytes: usize,
+    out: &mut Vec<u8>,
+) -> bool {
+    let stop_at = out.len().saturating_add(budget_bytes);
+    let begin = |st: &mut DumpState, out: &mut Vec<u8>, ty: u8, len: usize| {
+        if !st.begun {
+            st.begun = true;
+            out.push(ty);
+            write_len(len as u64, out);
+        }
+    };
     match value {
         Value::Int(n) => {
             out.push(types::STRING);
@@ -82,26 +139,20 @@ fn write_object(value: &Value, out: &mut Vec<u8>) {
             write_string(r, out);
         }
         Value::List(l) => {
-            out.push(types::LIST_QUICKLIST_2);
-            let mut nodes: Vec<Vec<u8>> = Vec::new();
-            let mut node = Builder::default();
-            let mut node_bytes = 0;
-            for e in l.iter() {
-                if !node.is_empty() && node_bytes + e.len() > LIST_NODE_BYTES {
-                    nodes.push(std::mem::take(&mut node).finish());
-                    node_bytes = 0;
-                }
-                node.push(e);
-                node_bytes += e.len() + 2;
-            }
-            if !node.is_empty() {
-                nodes.push(node.finish());
-            }
-            write_len(nodes.len() as u64, out);
-            for n in nodes {
+            // One listpack per node of the list (nodes hold at most
+            // list-max-listpack-size, as Redis's).
+            begin(st, out, types::LIST_QUICKLIST_2, l.node_count());
+            while st.pos < l.node_count() {
+                let mut node = Builder::default();
+                l.node_elements(st.pos).for_each(|e| node.push(e));
                 write_len(2, out); // QUICKLIST_NODE_CONTAINER_PACKED
-                write_string(&n, out);
+                write_string(&node.finish(), out);
+                st.pos += 1;
+                if out.len() >= stop_at {
+                    break;
+                }
             }
+            return st.pos == l.node_count();
         }
         Value::Set(set) => match &**set {
             Set::Ints(ints) => {
@@ -109,12 +160,15 @@ fn write_object(value: &Value, out: &mut Vec<u8>) {
                 let values: Vec<i64> = ints.iter().collect();
                 write_string(&intset(&values), out);
             }
-            Set::Table(_) => {
-                out.push(types::SET);
-                write_len(set.len() as u64, out);
-                for m in set.iter() {
-                    write_string(m.text().as_bytes(), out);
+            Set::Table(t) => {
+                begin(st, out, types::SET, set.len());
+                while st.pos < t.num_buckets() && out.len() < stop_at {
+                    if let Some(m) = t.bucket(st.pos) {
+                        write_string(m, out);
+                    }
+                    st.pos += 1;
                 }
+                return st.pos == t.num_buckets();
             }
         },
         Value::Hash(Hash::Listpack(lp)) => {
@@ -126,35 +180,39 @@ fn write_object(value: &Value, out: &mut Vec<u8>) {
             }
             write_string(&b.finish(), out);
         }
-        Value::Hash(h) => {
-            out.push(types::HASH);
-            write_len(h.len() as u64, out);
-            for (f, v) in h.pairs() {
-                write_string(f.as_bytes(), out);
-                write_string(v.as_bytes(), out);
+        Value::Hash(Hash::Table(t)) => {
+            begin(st, out, types::HASH, t.len());
+            while st.pos < t.num_buckets() && out.len() < stop_at {
+                if let Some(p) = t.bucket(st.pos) {
+                    write_string(p.field(), out);
+                    write_string(p.value(), out);
+                }
+                st.pos += 1;
             }
+            return st.pos == t.num_buckets();
+        }
+        Value::ZSet(z) if z.encoding_name() == "listpack" => {
+            out.push(types::ZSET_LISTPACK);
+            let mut b = Builder::default();
+            z.for_each(|m, score| {
+                b.push(m);
+                b.push(score_text(score).as_bytes());
+            });
+            write_string(&b.finish(), out);
         }
         Value::ZSet(z) => {
-            if z.encoding_name() == "listpack" {
-                out.push(types::ZSET_LISTPACK);
-                let mut b = Builder::default();
-                z.for_each(|m, score| {
-                    b.push(m);
-                    b.push(score_text(score).as_bytes());
-                });
-                write_string(&b.finish(), out);
-            } else {
-                out.push(types::ZSET_2);
-                write_len(z.len() as u64, out);
-                // Greatest first, as Redis writes them.
-                z.walk(0, z.len(), true, |m, score| {
-                    write_string(m, out);
-                    out.extend_from_slice(&score.to_le_bytes());
-                    true
-                });
-            }
+            begin(st, out, types::ZSET_2, z.len());
+            // Greatest first, as Redis writes them: the ranks not yet written.
+            z.walk(0, z.len() - st.pos, true, |m, score| {
+                write_string(m, out);
+                out.extend_from_slice(&score.to_le_bytes());
+                st.pos += 1;
+                out.len() < stop_at
+            });
+            return st.pos == z.len();
         }
     }
+    true
 }
 
 /// A score as Redis's `d2string` renders it in a listpack: an integral value
@@ -171,6 +229,48 @@ fn score_text(v: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::cmd::test_util::run;
+    use crate::keyspace::Keyspace;
+
+    /// Written in small steps, every big encoding gives the same bytes as
+    /// in one step, and decodes back.
+    #[test]
+    fn steps_write_the_same_payload() {
+        let mut ks = Keyspace::new(1);
+        let n = 5000;
+        for i in 0..n {
+            let (f, v) = (format!("field{i}"), format!("value{i}"));
+            run(&mut ks, 0, &["hset", "h", &f, &v]);
+            run(&mut ks, 0, &["sadd", "s", &f]);
+            run(&mut ks, 0, &["zadd", "z", &i.to_string(), &f]);
+            run(&mut ks, 0, &["rpush", "l", &v]);
+        }
+        for key in ["h", "s", "z", "l"] {
+            let value = &ks.db(0).peek(key.as_bytes(), 0).unwrap().value;
+            let mut whole = vec![7];
+            super::dump_payload(value, &mut whole);
+            // In buffers of about 10 KB, as MIGRATE writes big payloads.
+            let mut chunks = vec![vec![7]];
+            let mut st = super::DumpState::new(&chunks[0]);
+            let mut steps = 1;
+            while !super::dump_step(value, &mut st, 1000, chunks.last_mut().unwrap()) {
+                steps += 1;
+                if chunks.last().unwrap().len() > 10_000 {
+                    chunks.push(Vec::new());
+                    st.continue_in(&[]);
+                }
+            }
+            let stepped = chunks.concat();
+            assert!(steps > 5, "{key}: {steps} steps");
+            assert_eq!(whole, stepped, "{key}");
+            let cfg = crate::config::EngineConfig::default();
+            let back = crate::rdb::decode_payload(&whole[1..], &cfg).unwrap();
+            let mut again = Vec::new();
+            super::dump_payload(&back, &mut again);
+            assert_eq!(again.len(), whole.len() - 1, "{key}");
+        }
+    }
+
     #[test]
     fn lengths_and_strings() {
         let mut out = Vec::new();

@@ -4,7 +4,8 @@
 //!
 //! Written: STRING (integers int-encoded), LIST_QUICKLIST_2 (listpack nodes),
 //! SET_INTSET / SET, HASH_LISTPACK / HASH, ZSET_LISTPACK / ZSET_2, each in the
-//! encoding the value has here. Read: those, with strings raw, int-encoded or
+//! encoding the value has here; the big encodings can be written in bounded
+//! steps ([`dump_step`]). Read: those, with strings raw, int-encoded or
 //! LZF-compressed as Redis writes them; any other type (streams, modules,
 //! older encodings) is "Bad data format". Every length is checked against
 //! the bytes there are before anything is allocated; duplicates, NaN scores,
@@ -19,7 +20,7 @@ pub mod listpack;
 pub mod lzf;
 
 pub use decode::decode_payload;
-pub use encode::dump_payload;
+pub use encode::{dump_payload, dump_step, DumpState};
 
 /// The RDB version written (Redis 7.0's).
 pub const RDB_VERSION: u16 = 10;

@@ -23,8 +23,11 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
-use engine::cmd::migrate::{write_command, write_restore, Migrate};
+use engine::cmd::migrate::{
+    write_command, write_restore, write_restore_head, write_restore_tail, Migrate,
+};
 use engine::command::Args;
+use engine::rdb::{dump_step, DumpState};
 use engine::resp::Reply;
 use engine::slot::key_slot;
 
@@ -201,6 +204,7 @@ async fn transfer(
     keys: &[Vec<u8>],
     reply: &mut Answer,
 ) -> Vec<Vec<u8>> {
+    let restores = build_restores(shard, job, keys).await;
     let mut may_retry = true;
     loop {
         let mut t = match target::take(&job.host, &job.port, job.timeout).await {
@@ -222,8 +226,14 @@ async fn transfer(
             }
         };
         let select = t.last_db != Some(job.dest_db);
-        let (request, sent) = build_request(shard, job, select, keys);
-        if let Err(e) = t.write_all(&request, job.timeout).await {
+        let head = build_heads(job, select);
+        let mut written = t.write_all(&head, job.timeout).await;
+        for segment in &restores.segments {
+            if written.is_ok() {
+                written = t.write_all(segment, job.timeout).await;
+            }
+        }
+        if let Err(e) = written {
             if may_retry && e == IoError::Broken {
                 may_retry = false;
                 continue;
@@ -232,7 +242,7 @@ async fn transfer(
             return Vec::new();
         }
         let heads = job.auth.is_some() as usize + select as usize;
-        let r = read_replies(&mut t, job, heads, &sent, reply).await;
+        let r = read_replies(&mut t, job, heads, &restores.keys, reply).await;
         if r.failed == Some(IoError::Broken) && r.taken.is_empty() && r.error.is_none() && may_retry
         {
             may_retry = false;
@@ -308,15 +318,8 @@ async fn read_replies(
     r
 }
 
-/// The request for `keys`: AUTH, SELECT when the connection may be on
-/// another database, then one RESTORE per key still alive (an expired one is skipped,
-/// as Redis does). Returns it with the keys it restores, in order.
-fn build_request(
-    shard: &Rc<Shard>,
-    job: &Job,
-    select: bool,
-    keys: &[Vec<u8>],
-) -> (Vec<u8>, Vec<Vec<u8>>) {
+/// AUTH, and SELECT when the connection may be on another database.
+fn build_heads(job: &Job, select: bool) -> Vec<u8> {
     let mut req = Vec::new();
     if let Some((user, pass)) = &job.auth {
         let mut parts: Vec<&[u8]> = vec![b"AUTH"];
@@ -328,22 +331,79 @@ fn build_request(
         let db = job.dest_db.to_string();
         write_command(&mut req, [&b"SELECT"[..], db.as_bytes()].into_iter());
     }
-    let mut sent = Vec::with_capacity(keys.len());
-    let mut core = shard.core.borrow_mut();
+    req
+}
+
+/// The RESTOREs of a MIGRATE, written once for all attempts.
+struct Restores {
+    /// The bytes to send, in order: small RESTOREs share a segment, a big
+    /// payload is a segment of its own (never copied once written).
+    segments: Vec<Vec<u8>>,
+    /// The keys restored, in order.
+    keys: Vec<Vec<u8>>,
+}
+
+/// Values freeing more allocations than this are serialized in steps of
+/// [`STEP_BYTES`], the shard serving others between two steps.
+const BIG_VALUE_EFFORT: usize = 1024;
+const STEP_BYTES: usize = 64 * 1024;
+/// Payloads above this go out from their own buffers.
+const OWN_SEGMENT_BYTES: usize = 64 * 1024;
+/// Bytes of a payload per buffer.
+const CHUNK_BYTES: usize = 1024 * 1024;
+
+/// One RESTORE per key still alive (an expired one is skipped, as Redis
+/// does). The keys are in flight: no command writes them meanwhile, so a
+/// value serialized in steps stays the same from one step to the next.
+async fn build_restores(shard: &Rc<Shard>, job: &Job, keys: &[Vec<u8>]) -> Restores {
+    let mut r = Restores { segments: vec![Vec::new()], keys: Vec::with_capacity(keys.len()) };
     let now_ms = unix_ms();
-    let db = core.ks.db(job.db);
-    let mut payload = Vec::new();
     for k in keys {
-        // In flight, so present unless it expired since.
-        let Some(e) = db.peek(k, now_ms) else { continue };
-        let ttl_ms = match e.expire_at_ms() {
-            Some(at) => (at as i64 - now_ms as i64).max(1),
-            None => 0,
+        let (ttl_ms, big) = {
+            let mut core = shard.core.borrow_mut();
+            // In flight, so present unless it expired.
+            let Some(e) = core.ks.db(job.db).peek(k, now_ms) else { continue };
+            let ttl_ms = e.expire_at_ms().map_or(0, |at| (at as i64 - now_ms as i64).max(1));
+            (ttl_ms, e.value.free_effort() > BIG_VALUE_EFFORT)
         };
-        payload.clear();
-        engine::rdb::dump_payload(&e.value, &mut payload);
-        write_restore(&mut req, job.asking, k, ttl_ms, &payload, job.replace);
-        sent.push(k.clone());
+        // The payload, in chunks of about CHUNK_BYTES: one growing buffer
+        // would be copied and page-faulted whole at each doubling.
+        let mut chunks = vec![Vec::new()];
+        let mut st = DumpState::new(&[]);
+        let budget = if big { STEP_BYTES } else { usize::MAX };
+        let complete = loop {
+            let done = {
+                let mut core = shard.core.borrow_mut();
+                let out = chunks.last_mut().expect("one chunk at least");
+                match core.ks.db(job.db).peek(k, now_ms) {
+                    Some(e) => dump_step(&e.value, &mut st, budget, out),
+                    None => break false,
+                }
+            };
+            if done {
+                break true;
+            }
+            if chunks.last().is_some_and(|c| c.len() >= CHUNK_BYTES) {
+                chunks.push(Vec::with_capacity(CHUNK_BYTES + STEP_BYTES));
+                st.continue_in(&[]);
+            }
+            crate::shard::yield_to_io().await;
+        };
+        if !complete {
+            continue;
+        }
+        let len: usize = chunks.iter().map(Vec::len).sum();
+        let seg = r.segments.last_mut().expect("one segment at least");
+        if len > OWN_SEGMENT_BYTES {
+            write_restore_head(seg, job.asking, k, ttl_ms, len, job.replace);
+            r.segments.extend(chunks);
+            let mut tail = Vec::new();
+            write_restore_tail(&mut tail, job.replace);
+            r.segments.push(tail);
+        } else {
+            write_restore(seg, job.asking, k, ttl_ms, &chunks.concat(), job.replace);
+        }
+        r.keys.push(k.clone());
     }
-    (req, sent)
+    r
 }

@@ -60,6 +60,11 @@ impl List {
         self.nodes.len()
     }
 
+    /// The elements of node `i` (0 is the head's), in order.
+    pub fn node_elements(&self, i: usize) -> impl Iterator<Item = &[u8]> + '_ {
+        self.nodes.get(i).into_iter().flat_map(Node::iter)
+    }
+
     /// Bytes allocated for the list (for MEMORY USAGE and eviction).
     pub fn heap_size_bytes(&self) -> usize {
         self.nodes.capacity() * std::mem::size_of::<Node>()
