@@ -49,6 +49,10 @@ pub struct Config {
     /// How long an idle shard spins before parking, microseconds (0: never).
     /// Worth it only when every shard has a core of its own.
     pub shard_spin_us: u64,
+    /// `shard-stall-warn-ms`: log a warning with a backtrace when a shard
+    /// runs this long without polling its I/O (0: off; the watch costs a
+    /// timer per scheduling round, so it is for finding stalls).
+    pub shard_stall_warn_ms: u64,
     /// Largest bulk string accepted, bytes.
     pub proto_max_bulk_len_bytes: u64,
     /// `hash-max-listpack-entries`: most fields of a listpack-encoded hash.
@@ -98,6 +102,7 @@ impl Default for Config {
             protected_mode: true,
             shards: 0,
             shard_spin_us: 0,
+            shard_stall_warn_ms: 0,
             proto_max_bulk_len_bytes: 512 * 1024 * 1024,
             hash_max_listpack_entries: 512,
             hash_max_listpack_value_bytes: 64,
@@ -374,6 +379,15 @@ pub const OPTIONS: &[OptionDef] = &[
         get: |c| c.shard_spin_us.to_string(),
         set: |c, w| {
             c.shard_spin_us = parse_int(w, 0u32, 10_000)? as u64;
+            Ok(())
+        },
+        mutable: false,
+    },
+    OptionDef {
+        name: "shard-stall-warn-ms",
+        get: |c| c.shard_stall_warn_ms.to_string(),
+        set: |c, w| {
+            c.shard_stall_warn_ms = parse_int(w, 0u32, 60_000)? as u64;
             Ok(())
         },
         mutable: false,

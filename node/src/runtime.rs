@@ -139,6 +139,23 @@ fn io_memory_per_shard(shards: usize) -> Result<usize, String> {
 /// waiting that long.
 const PREEMPT_TIMER: Duration = Duration::from_millis(1);
 
+/// `shard-stall-warn-ms`: glommio's stall detector, reporting through
+/// tracing a shard that ran past its preempt timer by `over`.
+#[derive(Debug)]
+struct StallWarning {
+    over: Duration,
+}
+
+impl glommio::StallDetectionHandler for StallWarning {
+    fn threshold(&self, _: glommio::TaskQueueHandle, _: Duration) -> Option<Duration> {
+        Some(self.over)
+    }
+
+    fn stall(&self, detection: glommio::StallDetection<'_>) {
+        tracing::warn!("{detection}");
+    }
+}
+
 /// Starts every shard and blocks until the node shuts down.
 pub fn run(cfg: Config) -> Result<(), String> {
     let cpus = crate::sys::usable_cpus();
@@ -206,6 +223,12 @@ pub fn run(cfg: Config) -> Result<(), String> {
         // Spinning before parking shortens hops between shards when every shard
         // has a core to itself; alone, or sharing cores with clients, a shard
         // would only burn CPU that others need.
+        let builder = match cfg.shard_stall_warn_ms {
+            0 => builder,
+            ms => builder.detect_stalls(Some(Box::new(StallWarning {
+                over: Duration::from_millis(ms).saturating_sub(PREEMPT_TIMER),
+            }))),
+        };
         let builder = if shard_count > 1 && cfg.shard_spin_us > 0 {
             builder.spin_before_park(Duration::from_micros(cfg.shard_spin_us))
         } else {

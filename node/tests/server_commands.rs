@@ -205,6 +205,36 @@ fn debug_sleep_and_shutdown_command() {
     assert!(st.success());
 }
 
+/// `shard-stall-warn-ms`: a shard busy longer than that (a DEL freeing
+/// 300k fields at once) is reported in the log with a backtrace.
+#[test]
+fn a_stalled_shard_is_reported() {
+    let dir = std::env::temp_dir().join(format!("slotd-stall-{}", common::free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("slotd.log");
+    let log_arg = log.display().to_string();
+    let srv = slotd(1, &["--shard-stall-warn-ms", "5", "--logfile", &log_arg]);
+    let mut c = srv.conn();
+    let mut p = redis::pipe();
+    for chunk in 0..300 {
+        let mut cmd = redis::cmd("HSET");
+        cmd.arg("big");
+        for i in 0..1000 {
+            cmd.arg(format!("{chunk}:{i}")).arg(i);
+        }
+        p.add_command(cmd).ignore();
+    }
+    let () = p.query(&mut c).unwrap();
+    let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
+    let before = read_log().matches("went over-budget").count();
+    let n: i64 = redis::cmd("DEL").arg("big").query(&mut c).unwrap();
+    assert_eq!(n, 1);
+    common::cluster::await_that("the stall is logged", || {
+        read_log().matches("went over-budget").count() > before
+    });
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn redis_cli_scan_and_repeat_modes() {
     let srv = slotd(2, &[]);

@@ -16,6 +16,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// A task queue that ran past its budget, as a handler is told (slotd patch:
+/// documented now that it is exported).
 pub struct StallDetection<'a> {
     executor: usize,
     queue_handle: TaskQueueHandle,

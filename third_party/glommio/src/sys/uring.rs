@@ -725,12 +725,18 @@ pub(crate) trait UringCommon {
     }
 }
 
-/// slotd patch: a sleepable ring with `COOP_TASKRUN` where the kernel has it
-/// (5.19+), so that network completions caused by other CPUs (a client's send
-/// waking our poll) do not send this thread an IPI each; their task work runs
-/// when the thread next enters the kernel, which it does all the time. Older
-/// kernels reject the flag with EINVAL: fall back to no flags.
-fn new_sleepable_ring(entries: u32) -> io::Result<iou::IoUring> {
+/// slotd patch: a sleepable ring with `COOP_TASKRUN` (when `coop`) where the
+/// kernel has it (5.19+), so that network completions caused by other CPUs (a
+/// client's send waking our poll) do not send this thread an IPI each; their
+/// task work runs when the thread next enters the kernel, which it does all
+/// the time. Older kernels reject the flag with EINVAL: fall back to no flags.
+/// The latency ring is made without it: its preempt timer must show in its
+/// completion queue while the thread runs user code (need_preempt only reads
+/// that queue), or a busy shard would never stop to poll its I/O.
+fn new_sleepable_ring(entries: u32, coop: bool) -> io::Result<iou::IoUring> {
+    if !coop {
+        return iou::IoUring::new(entries);
+    }
     match iou::IoUring::new_with_flags(
         entries,
         iou::SetupFlags::COOP_TASKRUN,
@@ -893,7 +899,8 @@ impl SleepableRing {
     ) -> io::Result<Self> {
         assert!(*IO_URING_RECENT_ENOUGH);
         Ok(SleepableRing {
-            ring: new_sleepable_ring(size as _)?,
+            // slotd patch: see new_sleepable_ring.
+            ring: new_sleepable_ring(size as _, name != "latency")?,
             size,
             submission_queue: UringQueueState::with_capacity(size * 4),
             name,
