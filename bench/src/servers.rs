@@ -42,7 +42,13 @@ impl Kind {
             "warning".into(),
         ];
         match self {
-            Kind::Slotd { shards, .. } => args.extend(["--shards".into(), shards.to_string()]),
+            Kind::Slotd { shards, .. } => {
+                args.extend(["--shards".into(), shards.to_string()]);
+                // More options for every slotd, e.g. `--shard-stall-warn-ms 5`.
+                if let Ok(extra) = std::env::var("SLOTD_EXTRA_ARGS") {
+                    args.extend(extra.split_whitespace().map(String::from));
+                }
+            }
             Kind::Redis { .. } => {
                 args.extend(["--save".into(), String::new(), "--appendonly".into(), "no".into()])
             }

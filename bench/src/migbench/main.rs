@@ -22,7 +22,7 @@ mod traffic;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 
@@ -238,11 +238,28 @@ fn run(
     traffic.set_phase(Phase::Before);
     std::thread::sleep(Duration::from_secs_f64(opts.baseline_secs));
     traffic.set_phase(Phase::During);
-    eprintln!("  moving {} slots", opts.slots);
+    let unix_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    eprintln!("  moving {} slots (from Unix ms {unix_ms})", opts.slots);
+    let move_start = Instant::now();
     let moved = cluster.reshard(method, opts.slots, pipeline.unwrap_or(0), &tools);
     let [_, before, during] = traffic.finish();
     let move_time = moved?;
     eprintln!("  moved in {:.2} s", move_time.as_secs_f64());
+    eprintln!(
+        "  slowest during the move (ms after its start: latency ms, node, op, redirections):"
+    );
+    for s in &during.slowest {
+        eprintln!(
+            "    {:8.1}: {:7.2}  {} {} {}",
+            s.due.saturating_duration_since(move_start).as_secs_f64() * 1e3,
+            s.latency_ns as f64 / 1e6,
+            s.port,
+            if s.set { "SET" } else { "GET" },
+            s.redirects
+        );
+    }
 
     let owners = cluster.await_agreement(ports.len())?;
     let new_port = cluster.new_port();

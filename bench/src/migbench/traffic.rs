@@ -78,6 +78,24 @@ pub struct PhaseStats {
     pub errors: u64,
     /// The first error messages.
     pub error_samples: Vec<String>,
+    /// The slowest requests, slowest first (at most [`SLOWEST_KEPT`]).
+    pub slowest: Vec<Slow>,
+}
+
+/// How many of the slowest requests a phase keeps.
+pub const SLOWEST_KEPT: usize = 12;
+
+/// One slow request, to place stalls in time.
+#[derive(Clone, Copy, Debug)]
+pub struct Slow {
+    pub latency_ns: u64,
+    /// When it was due.
+    pub due: Instant,
+    /// The node its connection belongs to.
+    pub port: u16,
+    pub set: bool,
+    /// MOVED/ASK it followed.
+    pub redirects: u32,
 }
 
 impl PhaseStats {
@@ -92,6 +110,21 @@ impl PhaseStats {
         self.errors += o.errors;
         let room = ERRORS_SHOWN.saturating_sub(self.error_samples.len());
         self.error_samples.extend(o.error_samples.iter().take(room).cloned());
+        for &slow in &o.slowest {
+            self.note_slow(slow);
+        }
+    }
+
+    /// Keeps `slow` if it is among the slowest.
+    fn note_slow(&mut self, slow: Slow) {
+        if self.slowest.len() == SLOWEST_KEPT
+            && self.slowest.last().is_some_and(|l| l.latency_ns >= slow.latency_ns)
+        {
+            return;
+        }
+        let at = self.slowest.partition_point(|s| s.latency_ns >= slow.latency_ns);
+        self.slowest.insert(at, slow);
+        self.slowest.truncate(SLOWEST_KEPT);
     }
 
     fn fail(&mut self, what: String) {
@@ -284,15 +317,17 @@ fn worker(home: u16, rx: Receiver<Request>, map: &SlotMap, cfg: &Config) -> [Pha
         frame.clear();
         encode_command(&mut frame, &args);
         let st = &mut stats[req.phase as usize];
-        if run(&frame, req.set, home, &mut conns, map, st, &key) {
-            st.latency_ns.record(req.due.elapsed().as_nanos() as u64);
+        if let Some(redirects) = run(&frame, req.set, home, &mut conns, map, st, &key) {
+            let latency_ns = req.due.elapsed().as_nanos() as u64;
+            st.latency_ns.record(latency_ns);
+            st.note_slow(Slow { latency_ns, due: req.due, port: home, set: req.set, redirects });
         }
     }
     stats
 }
 
 /// Sends one request (`frame`) until it gets its answer, following the
-/// cluster; true when it succeeded.
+/// cluster; the redirections it followed when it succeeded.
 fn run(
     frame: &[u8],
     set: bool,
@@ -301,7 +336,7 @@ fn run(
     map: &SlotMap,
     st: &mut PhaseStats,
     key: &str,
-) -> bool {
+) -> Option<u32> {
     let started = Instant::now();
     let mut port = home;
     let mut asking = false;
@@ -309,7 +344,7 @@ fn run(
     loop {
         if started.elapsed() > GIVE_UP_AFTER || redirects > MAX_REDIRECTS {
             st.fail(format!("{key}: given up after {redirects} redirections"));
-            return false;
+            return None;
         }
         let reply = send(conns, port, frame, asking);
         asking = false;
@@ -349,14 +384,14 @@ fn run(
                 }
                 ClusterError::Other => {
                     st.fail(format!("{key}: -{e}"));
-                    return false;
+                    return None;
                 }
             },
-            Resp::Simple(ref s) if set && s == "OK" => return true,
-            Resp::Bulk(Some(_)) if !set => return true,
+            Resp::Simple(ref s) if set && s == "OK" => return Some(redirects),
+            Resp::Bulk(Some(_)) if !set => return Some(redirects),
             other => {
                 st.fail(format!("{key}: unexpected {other:?}"));
-                return false;
+                return None;
             }
         }
     }

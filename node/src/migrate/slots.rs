@@ -273,6 +273,12 @@ async fn send_batch(t: &mut Target, buf: &[u8], count: usize) -> Result<(), Stri
 
 /// The coordinator, on shard 0: streams, hands over, cleans up.
 async fn run(shard: Rc<Shard>, job: Job) {
+    tracing::info!(
+        "slot migration {}: {} slots to {}",
+        job.name,
+        job.slots.len(),
+        id_str(&job.target)
+    );
     // No intra-node slot move while slots leave the node.
     let _moves = shard.move_lock.acquire_permit(1).await;
     let by_shard: Vec<(usize, Vec<Slot>)> = {
@@ -369,6 +375,7 @@ async fn hand_over(
         flushes.push(flushed);
     }
     // 2. Hand-over: freeze, drain, final flush, FINISH.
+    let frozen_at = std::time::Instant::now();
     let slots = job.slots.clone();
     shard.on_all_shards(move |s: &Shard| s.core.borrow_mut().freeze_writes(&slots)).await;
     for (peer, _) in by_shard {
@@ -407,6 +414,12 @@ async fn hand_over(
         .await;
     crate::cluster::install_view(shard, view).await;
     unfreeze(shard, &job.slots).await;
+    tracing::info!(
+        "slot migration {}: writes to the {} slots waited {:.2} ms for the hand-over",
+        job.name,
+        job.slots.len(),
+        frozen_at.elapsed().as_secs_f64() * 1e3
+    );
     // Reads routed before the new view may still be on their way.
     for (peer, _) in by_shard {
         shard.drain_to(*peer).await;
