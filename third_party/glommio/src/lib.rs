@@ -439,6 +439,7 @@ pub mod sync;
 pub mod timer;
 
 use crate::reactor::Reactor;
+// slotd patch: StallDetection exported, or no handler can implement `stall`.
 pub use crate::{
     byte_slice_ext::{ByteSliceExt, ByteSliceMutExt},
     error::{
@@ -448,7 +449,6 @@ pub use crate::{
     executor::{
         allocate_dma_buffer, allocate_dma_buffer_global, executor, spawn_local, spawn_local_into,
         spawn_scoped_local, spawn_scoped_local_into,
-        // slotd patch: StallDetection exported, or no handler can implement `stall`.
         stall::{DefaultStallDetectionHandler, StallDetection, StallDetectionHandler},
         yield_if_needed, CpuSet, ExecutorJoinHandle, ExecutorProxy, ExecutorStats, LocalExecutor,
         LocalExecutorBuilder, LocalExecutorPoolBuilder, Placement, PoolPlacement,
