@@ -133,3 +133,68 @@ fn payloads_travel_both_ways_with_redis() {
         }
     }
 }
+
+/// Payloads of a megabyte and more are decoded off the shard: the RESTORE
+/// gives the same results and errors as a small one (BUSYKEY before a bad
+/// payload, a checksum error, REPLACE, TTL), on the key's shard.
+#[test]
+fn big_payloads_restore_as_small_ones() {
+    let n = 200_000;
+    let src = redis_server(&[]);
+    let mut r = src.conn();
+    let mut p = redis::pipe();
+    for chunk in (0..n).step_by(1000) {
+        let (mut h, mut z) = (redis::cmd("HSET"), redis::cmd("ZADD"));
+        h.arg("h");
+        z.arg("z");
+        for i in chunk..chunk + 1000 {
+            h.arg(format!("field:{i}")).arg(format!("value:{i}"));
+            z.arg(i).arg(format!("member:{i}"));
+        }
+        p.add_command(h).ignore();
+        p.add_command(z).ignore();
+    }
+    let () = p.query(&mut r).unwrap();
+    let dump = |k: &str| -> Vec<u8> { redis::cmd("DUMP").arg(k).query(&mut src.conn()).unwrap() };
+    let (h, z) = (dump("h"), dump("z"));
+    assert!(h.len() > 1 << 20 && z.len() > 1 << 20, "{} {}", h.len(), z.len());
+    for shards in [1, 2] {
+        let dst = slotd(shards, &[]);
+        let mut c = dst.conn();
+        let restore =
+            |c: &mut redis::Connection, key: &str, ttl: u64, payload: &[u8], extra: &[&str]| {
+                redis::cmd("RESTORE").arg(key).arg(ttl).arg(payload).arg(extra).query::<String>(c)
+            };
+        assert_eq!(restore(&mut c, "h", 0, &h, &[]).unwrap(), "OK");
+        assert_eq!(restore(&mut c, "z", 600_000, &z, &[]).unwrap(), "OK");
+        let sizes: (usize, usize) =
+            redis::pipe().cmd("HLEN").arg("h").cmd("ZCARD").arg("z").query(&mut c).unwrap();
+        assert_eq!(sizes, (n, n), "{shards} shard(s)");
+        let got: (String, f64, i64) = redis::pipe()
+            .cmd("HGET")
+            .arg("h")
+            .arg("field:12345")
+            .cmd("ZSCORE")
+            .arg("z")
+            .arg("member:777")
+            .cmd("PTTL")
+            .arg("z")
+            .query(&mut c)
+            .unwrap();
+        assert_eq!((got.0.as_str(), got.1), ("value:12345", 777.0));
+        assert!(got.2 > 500_000, "PTTL {}", got.2);
+        let mut bad = h.clone();
+        let mid = bad.len() / 2;
+        bad[mid] ^= 0x55;
+        let busy = restore(&mut c, "h", 0, &bad, &[]).unwrap_err();
+        assert_eq!(busy.code(), Some("BUSYKEY"), "BUSYKEY comes before the payload: {busy}");
+        let wrong = restore(&mut c, "h", 0, &bad, &["REPLACE"]).unwrap_err();
+        assert!(
+            wrong.to_string().contains("DUMP payload version or checksum are wrong"),
+            "{wrong}"
+        );
+        assert_eq!(restore(&mut c, "h", 0, &z, &["REPLACE"]).unwrap(), "OK");
+        let card: usize = redis::cmd("ZCARD").arg("h").query(&mut c).unwrap();
+        assert_eq!(card, n, "REPLACE put the sorted set under h");
+    }
+}

@@ -110,7 +110,7 @@ fn restore(ctx: &mut Ctx<'_>, args: &Args<'_>) {
         Some(t) if t < 0 => return ctx.out.error("ERR Invalid TTL value, must be >= 0"),
         Some(t) => t,
     };
-    let value = match crate::rdb::decode_payload(args.get(3), ctx.cfg) {
+    let value = match ctx.ks.decode_restore(args.get(3), ctx.cfg) {
         Ok(v) => v,
         Err(e) => return ctx.out.error(e.message()),
     };

@@ -368,6 +368,10 @@ pub struct Keyspace {
     expire_cursor: (usize, usize),
     /// Where big deleted values go to be freed (none: freed at once).
     lazyfree: Option<lazyfree::Sink>,
+    /// A RESTORE payload decoded ahead (off the shard), for the RESTORE
+    /// that carries it: its length, its last 10 bytes (RDB version and
+    /// CRC64) and what decoding gave.
+    predecoded: Option<(usize, [u8; 10], Result<Value, crate::rdb::RestoreError>)>,
 }
 
 impl Keyspace {
@@ -378,6 +382,43 @@ impl Keyspace {
             dbs: (0..databases).map(|_| Db::default()).collect(),
             expire_cursor: (0, 0),
             lazyfree: None,
+            predecoded: None,
+        }
+    }
+
+    /// Keeps what decoding `payload` gave for the RESTORE that carries it
+    /// (a big payload is decoded away from the shard first).
+    pub fn predecoded_restore(
+        &mut self,
+        payload: &[u8],
+        value: Result<Value, crate::rdb::RestoreError>,
+    ) {
+        if let Some((_, _, Ok(old))) = self.predecoded.take() {
+            self.free_later(lazyfree::Garbage::Value(old));
+        }
+        if let Some(footer) = payload.last_chunk::<10>() {
+            self.predecoded = Some((payload.len(), *footer, value));
+        }
+    }
+
+    /// What decoding `payload` gives: decoded ahead if it was, else now.
+    pub fn decode_restore(
+        &mut self,
+        payload: &[u8],
+        cfg: &crate::config::EngineConfig,
+    ) -> Result<Value, crate::rdb::RestoreError> {
+        match self.predecoded.take() {
+            Some((len, footer, value))
+                if len == payload.len() && payload.last_chunk::<10>() == Some(&footer) =>
+            {
+                value
+            }
+            other => {
+                if let Some((_, _, Ok(stale))) = other {
+                    self.free_later(lazyfree::Garbage::Value(stale));
+                }
+                crate::rdb::decode_payload(payload, cfg)
+            }
         }
     }
 
