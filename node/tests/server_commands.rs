@@ -123,14 +123,7 @@ fn info_reports_real_figures() {
     }
     let _: Option<String> = redis::cmd("GET").arg("nope").query(&mut c).unwrap();
     let info: String = redis::cmd("INFO").arg("all").query(&mut c).unwrap();
-    let field = |name: &str| -> u64 {
-        info.lines()
-            .find_map(|l| l.strip_prefix(&format!("{name}:")))
-            .unwrap_or_else(|| panic!("{name} missing"))
-            .trim()
-            .parse()
-            .unwrap()
-    };
+    let field = |name: &str| info_field(&info, name);
     assert!(field("total_commands_processed") >= 101);
     assert_eq!(field("keyspace_misses"), 1);
     assert!(field("used_memory") > 0);
@@ -145,15 +138,20 @@ fn info_reports_real_figures() {
     assert_eq!(shard_keys, 100);
 }
 
-/// One INFO field as a number.
-fn info_u64(c: &mut redis::Connection, name: &str) -> u64 {
-    let info: String = redis::cmd("INFO").arg("all").query(c).unwrap();
+/// One field of an INFO text as a number.
+fn info_field(info: &str, name: &str) -> u64 {
     info.lines()
         .find_map(|l| l.strip_prefix(&format!("{name}:")))
         .unwrap_or_else(|| panic!("{name} missing"))
         .trim()
         .parse()
         .unwrap()
+}
+
+/// One INFO field of the server behind `c`, as a number.
+fn info_u64(c: &mut redis::Connection, name: &str) -> u64 {
+    let info: String = redis::cmd("INFO").arg("all").query(c).unwrap();
+    info_field(&info, name)
 }
 
 /// UNLINK of a big value and FLUSHALL ASYNC free on the lazyfree thread:
