@@ -8,7 +8,9 @@
 //! - a cancelled migration leaves the source as it was and the target with
 //!   nothing; so does killing the target mid-stream (the source keeps every
 //!   slot and key and takes writes), and killing the source mid-stream makes
-//!   the target drop what it imported and take no slot.
+//!   the target drop what it imported and take no slot;
+//! - a 2M-field hash moves by the stream and back by MIGRATE without either
+//!   one-shard node ever missing the other's bus pings.
 
 mod common;
 #[path = "common/diff.rs"]
@@ -318,4 +320,62 @@ fn killing_either_end_mid_stream_loses_nothing() {
     let nodes = cli(&["-p", &pb, "cluster", "nodes"]);
     let mine = nodes.lines().find(|l| l.contains("myself")).unwrap();
     assert!(mine.split(' ').count() <= 8, "the target took slots: {mine}");
+}
+
+/// A 2M-field hash moves to B by the native stream and back to A by
+/// MIGRATE (as redis-cli moves a slot), on one-shard nodes whose shard also
+/// runs the cluster bus: neither node ever sees the other as failing (node
+/// timeout 1 s; decoding the RESTORE on the shard, as before, made B see A
+/// as failing), and the hash arrives whole both times.
+#[test]
+fn a_big_hash_never_stalls_the_bus() {
+    let (a, b, id_a, id_b) = common::cluster::two_nodes(1, 1);
+    let mut ca = RespConn::connect(a.port).unwrap();
+    let fields = 2_000_000;
+    load_big_hash(&mut ca, "{b}huge", fields);
+    let slot = call(&mut ca, &["CLUSTER", "KEYSLOT", "{b}huge"]).value.as_int().unwrap();
+    let slot = slot.to_string();
+    let stop = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let (stop, ports) = (stop.clone(), [a.port, b.port]);
+        thread::spawn(move || {
+            let mut conns: Vec<RespConn> =
+                ports.iter().map(|&p| RespConn::connect(p).unwrap()).collect();
+            let mut seen = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                for c in &mut conns {
+                    let nodes = text(&call(c, &["CLUSTER", "NODES"]));
+                    seen.extend(nodes.lines().filter(|l| l.contains("fail")).map(String::from));
+                }
+                thread::sleep(std::time::Duration::from_millis(20));
+            }
+            seen
+        })
+    };
+    let reply =
+        call(&mut ca, &["CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", &slot, &slot, "NODE", &id_b]);
+    assert_eq!(text(&reply), "+OK\r\n");
+    let end = await_job_end(a.port);
+    assert!(end.contains("\nsuccess\n"), "{end}");
+    let mut cb = RespConn::connect(b.port).unwrap();
+    assert_eq!(call(&mut cb, &["HLEN", "{b}huge"]).value.as_int(), Some(fields as i64));
+    // Back to A the way redis-cli moves a slot.
+    for (c, args) in [
+        (&mut ca, ["CLUSTER", "SETSLOT", &slot, "IMPORTING", &id_b]),
+        (&mut cb, ["CLUSTER", "SETSLOT", &slot, "MIGRATING", &id_a]),
+    ] {
+        assert_eq!(text(&call(c, &args)), "+OK\r\n");
+    }
+    let pa = a.port.to_string();
+    let migrate = ["MIGRATE", "127.0.0.1", &pa, "", "0", "60000", "KEYS", "{b}huge"];
+    assert_eq!(text(&call(&mut cb, &migrate)), "+OK\r\n");
+    for c in [&mut ca, &mut cb] {
+        assert_eq!(text(&call(c, &["CLUSTER", "SETSLOT", &slot, "NODE", &id_a])), "+OK\r\n");
+    }
+    assert_eq!(call(&mut ca, &["HLEN", "{b}huge"]).value.as_int(), Some(fields as i64));
+    let left = call(&mut cb, &["CLUSTER", "COUNTKEYSINSLOT", &slot]).value.as_int();
+    assert_eq!(left, Some(0), "no key left on B");
+    stop.store(true, Ordering::Relaxed);
+    let failing = watcher.join().unwrap();
+    assert!(failing.is_empty(), "a node was seen failing: {failing:?}");
 }
