@@ -43,12 +43,17 @@ pub fn decode_payload(payload: &[u8], cfg: &EngineConfig) -> R<Value> {
             (!values.is_empty()).then(|| Value::Set(Box::new(set))).ok_or(BAD)
         }
         types::HASH => {
+            // `count` bounds n by the bytes left: the table may be sized for it.
             let n = r.count()?;
-            let mut pairs = Vec::with_capacity(n.min(1024));
+            let limits = hash_limits(cfg);
+            let mut h = Hash::with_capacity(n, limits);
             for _ in 0..n {
-                pairs.push((r.string()?, r.string()?));
+                let (f, v) = (r.string()?, r.string()?);
+                if !h.set(&f, &v, limits) {
+                    return Err(BAD); // a duplicate field
+                }
             }
-            hash(pairs.iter().map(|(f, v)| (f.as_slice(), v.as_slice())), n, cfg)
+            Ok(Value::Hash(h))
         }
         types::HASH_LISTPACK => {
             let blob = r.string()?;
@@ -194,10 +199,7 @@ fn hash<'p>(
     n: usize,
     cfg: &EngineConfig,
 ) -> R<Value> {
-    let limits = ListpackLimits {
-        entries: cfg.hash_max_listpack_entries,
-        value_bytes: cfg.hash_max_listpack_value_bytes,
-    };
+    let limits = hash_limits(cfg);
     let mut h = Hash::default();
     for (f, v) in pairs.take(n) {
         if !h.set(f, v, limits) {
@@ -205,6 +207,13 @@ fn hash<'p>(
         }
     }
     (!h.is_empty()).then_some(Value::Hash(h)).ok_or(BAD)
+}
+
+fn hash_limits(cfg: &EngineConfig) -> ListpackLimits {
+    ListpackLimits {
+        entries: cfg.hash_max_listpack_entries,
+        value_bytes: cfg.hash_max_listpack_value_bytes,
+    }
 }
 
 fn zset(items: Vec<(Vec<u8>, f64)>, cfg: &EngineConfig) -> R<Value> {

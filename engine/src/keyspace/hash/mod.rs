@@ -64,6 +64,17 @@ impl<'a> Iterator for Pairs<'a> {
 }
 
 impl Hash {
+    /// An empty hash about to take `n` fields: a table sized for them when
+    /// that many cannot stay a listpack (RESTORE knows the count up front;
+    /// growing a table of a million fields rehashes it twenty times).
+    pub fn with_capacity(n: usize, limits: ListpackLimits) -> Hash {
+        if n > limits.entries {
+            Hash::Table(Box::new(PairTable::with_capacity(n)))
+        } else {
+            Hash::default()
+        }
+    }
+
     /// Number of fields.
     pub fn len(&self) -> usize {
         match self {
