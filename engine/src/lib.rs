@@ -14,6 +14,7 @@ pub mod cluster;
 pub mod cmd;
 pub mod command;
 pub mod config;
+pub mod digest;
 pub mod export;
 pub mod glob;
 pub mod keyspace;

@@ -3,7 +3,9 @@
 //! encodings, binary strings, integers, infinite scores) are built on
 //! redis-server, dumped there and restored on slotd, dumped on slotd and
 //! restored on redis-server again; Redis's own DEBUG DIGEST-VALUE says the
-//! round trip kept every value, and OBJECT ENCODING and TTLs agree.
+//! round trip kept every value, and OBJECT ENCODING and TTLs agree. slotd's
+//! DEBUG DIGEST-VALUE of every key and DEBUG DIGEST of the whole dataset
+//! are Redis's.
 
 mod common;
 #[path = "common/diff.rs"]
@@ -125,12 +127,24 @@ fn payloads_travel_both_ways_with_redis() {
                 "{}",
                 String::from_utf8_lossy(&key)
             );
+            // slotd's own DEBUG DIGEST-VALUE is Redis's.
+            assert_eq!(
+                digest(&mut sl, &key),
+                digest(&mut r, &key),
+                "slotd's digest of {}",
+                String::from_utf8_lossy(&key)
+            );
+            call(&mut r, &cmd(&[b"DEL", &back_key]));
             if ttl != "0" {
                 let Resp::Line(b':', t) = call(&mut sl, &cmd(&[b"PTTL", &key])) else { panic!() };
                 let t: i64 = String::from_utf8(t).unwrap().parse().unwrap();
                 assert!((400_000..=500_000).contains(&t), "PTTL {t}");
             }
         }
+        // The same dataset: the same DEBUG DIGEST (keys over all shards).
+        let whole = |c: &mut RespConn| call(c, &cmd(&[b"DEBUG", b"DIGEST"]));
+        assert_eq!(whole(&mut sl), whole(&mut r), "{shards} shard(s)");
+        assert_ne!(whole(&mut sl), Resp::Line(b'+', [b'0'; 40].to_vec()));
     }
 }
 

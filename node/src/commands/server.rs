@@ -132,7 +132,7 @@ fn write_atomically(path: &std::path::Path, cfg: &Config) -> std::io::Result<()>
     std::fs::rename(&tmp, path)
 }
 
-/// DEBUG SLEEP / SET-ACTIVE-EXPIRE / HELP.
+/// DEBUG SLEEP / DIGEST / DIGEST-VALUE / SET-ACTIVE-EXPIRE / HELP.
 pub async fn debug(conn: &mut Conn, args: &Args<'_>, out: &mut Vec<u8>) {
     let proto = conn.client.borrow().proto;
     if args.is(1, "sleep") && args.len() == 3 {
@@ -144,6 +144,45 @@ pub async fn debug(conn: &mut Conn, args: &Args<'_>, out: &mut Vec<u8>) {
             }
             None => Reply::new(out, proto).error("ERR value is not a valid float"),
         }
+    } else if args.is(1, "digest") && args.len() == 2 {
+        let dbs = conn.shard.core.borrow().ks.db_count();
+        let per_shard = conn
+            .shard
+            .on_all_shards(move |s: &Shard| {
+                let core = s.core.borrow();
+                (0..dbs).map(|j| engine::digest::db_keys(core.ks.db_ref(j))).collect::<Vec<_>>()
+            })
+            .await;
+        let merged = (0..dbs).filter_map(|j| {
+            let parts = per_shard.iter().filter_map(|dbs| dbs[j]);
+            parts
+                .reduce(|mut a, b| {
+                    a.iter_mut().zip(b).for_each(|(a, b)| *a ^= b);
+                    a
+                })
+                .map(|d| (j, d))
+        });
+        let digest = engine::digest::dataset(merged);
+        Reply::new(out, proto).simple(&engine::digest::hex(&digest));
+    } else if args.is(1, "digest-value") {
+        let db = conn.client.borrow().db;
+        let mut digests = Vec::with_capacity(args.len().saturating_sub(2));
+        for key in args.iter().skip(2) {
+            let owner = conn.shard.core.borrow().shard_of(engine::slot::key_slot(key));
+            let key = key.to_vec();
+            let d = conn
+                .shard
+                .on_shard(owner, move |s: &Shard| {
+                    engine::digest::key_value(s.core.borrow().ks.db_ref(db), &key)
+                })
+                .await;
+            digests.push(d);
+        }
+        let mut r = Reply::new(out, proto);
+        r.array(digests.len());
+        for d in &digests {
+            r.simple(&engine::digest::hex(d));
+        }
     } else if args.is(1, "set-active-expire") && args.len() == 3 {
         let on = args.get(2) != b"0";
         conn.shard.on_all_shards(move |s: &Shard| s.core.borrow_mut().active_expire = on).await;
@@ -151,6 +190,10 @@ pub async fn debug(conn: &mut Conn, args: &Args<'_>, out: &mut Vec<u8>) {
     } else if args.is(1, "help") {
         let lines = [
             "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "DIGEST",
+            "    Output a hex signature representing the current DB content.",
+            "DIGEST-VALUE <key> [<key> ...]",
+            "    Output a hex signature of the values of all the specified keys.",
             "SET-ACTIVE-EXPIRE <0|1>",
             "    Setting it to 0 disables expiring keys in background when they are not accessed.",
             "SLEEP <seconds>",
