@@ -393,9 +393,7 @@ impl Keyspace {
         payload: &[u8],
         value: Result<Value, crate::rdb::RestoreError>,
     ) {
-        if let Some((_, _, Ok(old))) = self.predecoded.take() {
-            self.free_later(lazyfree::Garbage::Value(old));
-        }
+        self.drop_predecoded();
         if let Some(footer) = payload.last_chunk::<10>() {
             self.predecoded = Some((payload.len(), *footer, value));
         }
@@ -407,18 +405,23 @@ impl Keyspace {
         payload: &[u8],
         cfg: &crate::config::EngineConfig,
     ) -> Result<Value, crate::rdb::RestoreError> {
-        match self.predecoded.take() {
-            Some((len, footer, value))
-                if len == payload.len() && payload.last_chunk::<10>() == Some(&footer) =>
+        match &self.predecoded {
+            Some((len, footer, _))
+                if *len == payload.len() && payload.last_chunk::<10>() == Some(footer) =>
             {
-                value
+                self.predecoded.take().expect("just matched").2
             }
-            other => {
-                if let Some((_, _, Ok(stale))) = other {
-                    self.free_later(lazyfree::Garbage::Value(stale));
-                }
+            _ => {
+                self.drop_predecoded();
                 crate::rdb::decode_payload(payload, cfg)
             }
+        }
+    }
+
+    /// Frees a payload decoded ahead that no RESTORE took.
+    fn drop_predecoded(&mut self) {
+        if let Some((_, _, Ok(stale))) = self.predecoded.take() {
+            self.free_later(lazyfree::Garbage::Value(stale));
         }
     }
 
