@@ -96,13 +96,21 @@ pub fn db_keys(db: &Db) -> Option<Digest> {
     any.then_some(all)
 }
 
-/// The dataset digest from each non-empty database's [`db_keys`] (all
-/// shards' xored together), in database order, as `computeDatasetDigest`.
-pub fn dataset(dbs: impl Iterator<Item = (usize, Digest)>) -> Digest {
+/// The dataset digest, as `computeDatasetDigest`, from each shard's
+/// [`db_keys`] of every database (in database order): a database's parts
+/// are xored together, and each non-empty one is mixed in with its number.
+pub fn dataset(per_shard: &[Vec<Option<Digest>>]) -> Digest {
+    let dbs = per_shard.iter().map(Vec::len).max().unwrap_or(0);
     let mut out = [0u8; 20];
-    for (j, keys) in dbs {
+    for j in 0..dbs {
+        let mut parts = per_shard.iter().filter_map(|s| s.get(j).copied().flatten()).peekable();
+        if parts.peek().is_none() {
+            continue;
+        }
         mix(&mut out, &(j as u32).to_be_bytes());
-        out.iter_mut().zip(keys).for_each(|(o, k)| *o ^= k);
+        for keys in parts {
+            out.iter_mut().zip(keys).for_each(|(o, k)| *o ^= k);
+        }
     }
     out
 }
@@ -128,6 +136,6 @@ mod tests {
         mix(&mut ba, b"b");
         mix(&mut ba, b"a");
         assert_ne!(ab, ba);
-        assert_eq!(dataset(std::iter::empty()), [0u8; 20]);
+        assert_eq!(dataset(&[vec![None, None]]), [0u8; 20]);
     }
 }

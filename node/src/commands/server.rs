@@ -153,16 +153,7 @@ pub async fn debug(conn: &mut Conn, args: &Args<'_>, out: &mut Vec<u8>) {
                 (0..dbs).map(|j| engine::digest::db_keys(core.ks.db_ref(j))).collect::<Vec<_>>()
             })
             .await;
-        let merged = (0..dbs).filter_map(|j| {
-            let parts = per_shard.iter().filter_map(|dbs| dbs[j]);
-            parts
-                .reduce(|mut a, b| {
-                    a.iter_mut().zip(b).for_each(|(a, b)| *a ^= b);
-                    a
-                })
-                .map(|d| (j, d))
-        });
-        let digest = engine::digest::dataset(merged);
+        let digest = engine::digest::dataset(&per_shard);
         Reply::new(out, proto).simple(&engine::digest::hex(&digest));
     } else if args.is(1, "digest-value") {
         let db = conn.client.borrow().db;
