@@ -269,6 +269,18 @@ fn export_field(port: u16, name: &str) -> Option<String> {
     lines.iter().position(|l| *l == name).and_then(|i| lines.get(i + 1)).map(|s| s.to_string())
 }
 
+/// Starts moving every slot of A (on `ca`, port `a_port`) to `id_b` and
+/// waits until the stream has begun; with a 400k-field hash to send it is
+/// still running: midway.
+fn migrate_all_until_midway(ca: &mut RespConn, a_port: u16, id_b: &str) {
+    let reply = call(ca, &["CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", "0", "16383", "NODE", id_b]);
+    assert_eq!(text(&reply), "+OK\r\n");
+    await_that("the stream to start", || {
+        export_field(a_port, "bytes_sent").is_some_and(|b| b != "0")
+    });
+    assert_eq!(export_field(a_port, "state").as_deref(), Some("running"));
+}
+
 #[test]
 fn killing_either_end_mid_stream_loses_nothing() {
     // The target dies: the source keeps every slot and key, and serves writes.
@@ -277,14 +289,7 @@ fn killing_either_end_mid_stream_loses_nothing() {
     let want = load(&mut ca);
     load_big_hash(&mut ca, "{b}huge", 400_000);
     let before = call(&mut ca, &["DBSIZE"]).value.as_int().unwrap();
-    let reply =
-        call(&mut ca, &["CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", "0", "16383", "NODE", &id_b]);
-    assert_eq!(text(&reply), "+OK\r\n");
-    await_that("the stream to start", || {
-        export_field(a.port, "bytes_sent").is_some_and(|b| b != "0")
-    });
-    // 400k fields take far longer to stream than this poll: it is midway.
-    assert_eq!(export_field(a.port, "state").as_deref(), Some("running"));
+    migrate_all_until_midway(&mut ca, a.port, &id_b);
     let _ = b.child.kill();
     let _ = b.child.wait();
     let end = await_job_end(a.port);
@@ -303,13 +308,7 @@ fn killing_either_end_mid_stream_loses_nothing() {
     let mut ca = RespConn::connect(a.port).unwrap();
     load(&mut ca);
     load_big_hash(&mut ca, "{b}huge", 400_000);
-    let reply =
-        call(&mut ca, &["CLUSTER", "MIGRATESLOTS", "SLOTSRANGE", "0", "16383", "NODE", &id_b]);
-    assert_eq!(text(&reply), "+OK\r\n");
-    await_that("the stream to start", || {
-        export_field(a.port, "bytes_sent").is_some_and(|b| b != "0")
-    });
-    assert_eq!(export_field(a.port, "state").as_deref(), Some("running"));
+    migrate_all_until_midway(&mut ca, a.port, &id_b);
     let _ = a.child.kill();
     let _ = a.child.wait();
     let pb = b.port.to_string();
