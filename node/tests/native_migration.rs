@@ -334,6 +334,14 @@ fn a_big_hash_never_stalls_the_bus() {
     load_big_hash(&mut ca, "{b}huge", fields);
     let slot = call(&mut ca, &["CLUSTER", "KEYSLOT", "{b}huge"]).value.as_int().unwrap();
     let slot = slot.to_string();
+    // Loading pipelines 2000 big HSETs, which may hold A's shard long
+    // enough (a debug build) for B to flag it: start from a healthy pair.
+    for p in [a.port, b.port] {
+        let p = p.to_string();
+        await_that("both nodes healthy before the moves", || {
+            !cli(&["-p", &p, "cluster", "nodes"]).contains("fail")
+        });
+    }
     let stop = Arc::new(AtomicBool::new(false));
     let watcher = {
         let (stop, ports) = (stop.clone(), [a.port, b.port]);
