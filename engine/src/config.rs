@@ -33,6 +33,14 @@ pub struct EngineConfig {
 }
 
 impl EngineConfig {
+    /// The hash encoding limits.
+    pub fn hash_limits(&self) -> crate::keyspace::hash::ListpackLimits {
+        crate::keyspace::hash::ListpackLimits {
+            entries: self.hash_max_listpack_entries,
+            value_bytes: self.hash_max_listpack_value_bytes,
+        }
+    }
+
     /// The sorted set encoding limits.
     pub fn zset_limits(&self) -> crate::keyspace::zset::ZSetLimits {
         crate::keyspace::zset::ZSetLimits {

@@ -152,7 +152,17 @@ impl glommio::StallDetectionHandler for StallWarning {
     }
 
     fn stall(&self, detection: glommio::StallDetection<'_>) {
-        tracing::warn!("{detection}");
+        // Only the figures: resolving the backtrace's symbols here, on the
+        // shard, takes long enough to be the next stall.
+        tracing::warn!(
+            "shard stalled: task queue {} ran {:.2?} past its {:.2?} budget",
+            detection.queue_name(),
+            detection.overage(),
+            detection.budget()
+        );
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            tracing::debug!("{detection}");
+        }
     }
 }
 

@@ -4,6 +4,8 @@
 //! - a link writes keys of the slots it imports, which nobody else sees (B
 //!   answers MOVED to A) until FINISH, after which B serves them with a new
 //!   config epoch and A learns it over the bus;
+//! - RESERVE leaves a sized empty collection for a link's next command on
+//!   the key's shard, and only a link of the key's slot may ask;
 //! - a job whose last link closes before FINISH deletes what it imported;
 //! - bad jobs are refused with clear errors.
 
@@ -69,6 +71,23 @@ fn an_import_is_invisible_until_finish_then_owned_by_the_target() {
     // A link may not write a slot outside its job.
     let outside = key_in(100, 16383, 0);
     assert!(link.call(&["SET", &outside, "x"]).starts_with("-MOVED"));
+    // RESERVE: the next HSET of the key starts from a table sized for 5000
+    // fields (a hash of 2 fields would be a listpack otherwise).
+    let big = key_in(0, 99, 40);
+    let reserve = ["CLUSTER", "SYNCSLOTS", "RESERVE", &big, "hash", "5000"];
+    assert_eq!(link.call(&reserve), "+OK");
+    assert_eq!(link.call(&["HSET", &big, "f1", "v", "f2", "v"]), ":2");
+    assert_eq!(link.call(&["OBJECT", "ENCODING", &big]), "$9 hashtable");
+    assert_eq!(link.call(&["HSET", &format!("{{{big}}}2"), "f", "v"]), ":1");
+    assert_eq!(link.call(&["OBJECT", "ENCODING", &format!("{{{big}}}2")]), "$8 listpack");
+    let not_link = Link::new(b.port).call(&reserve);
+    assert_eq!(not_link, "-ERR Not a slot migration link importing that key's slot");
+    let outside_reserve = ["CLUSTER", "SYNCSLOTS", "RESERVE", &outside, "hash", "5000"];
+    assert!(link.call(&outside_reserve).starts_with("-ERR Not a slot migration link"));
+    let bad_kind = ["CLUSTER", "SYNCSLOTS", "RESERVE", &big, "list", "5000"];
+    assert_eq!(link.call(&bad_kind), "-ERR Unknown collection kind");
+    let bad_count = ["CLUSTER", "SYNCSLOTS", "RESERVE", &big, "hash", "-1"];
+    assert_eq!(link.call(&bad_count), "-ERR value is not an integer or out of range");
     // Nobody else sees the imported keys yet.
     let mut client = Link::new(b.port);
     let moved = client.call(&["GET", &keys[0]]);
@@ -84,7 +103,7 @@ fn an_import_is_invisible_until_finish_then_owned_by_the_target() {
     assert_eq!(link.call(&["CLUSTER", "SYNCSLOTS", "FINISH", job]), "+OK");
     assert_eq!(link.call(&["CLUSTER", "SYNCSLOTS", "STATUS", job]), "+finished");
     assert_eq!(client.call(&["GET", &keys[3]]), "$2 v3");
-    assert_eq!(client.call(&["DBSIZE"]), ":80");
+    assert_eq!(client.call(&["DBSIZE"]), ":82");
     // B claims 0-99 with an epoch of its own; A learns it over the bus and
     // sends clients there.
     let pa = a.port.to_string();

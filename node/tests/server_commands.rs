@@ -226,11 +226,11 @@ fn a_stalled_shard_is_reported() {
     }
     let () = p.query(&mut c).unwrap();
     let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
-    let before = read_log().matches("went over-budget").count();
+    let before = read_log().matches("shard stalled").count();
     let n: i64 = redis::cmd("DEL").arg("big").query(&mut c).unwrap();
     assert_eq!(n, 1);
     common::cluster::await_that("the stall is logged", || {
-        read_log().matches("went over-budget").count() > before
+        read_log().matches("shard stalled").count() > before
     });
     std::fs::remove_dir_all(&dir).unwrap();
 }

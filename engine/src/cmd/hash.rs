@@ -122,10 +122,7 @@ const WHOLE_HASH: &str = "O(N) where N is the size of the hash.";
 
 /// The listpack limits in force.
 pub(super) fn limits(ctx: &Ctx<'_>) -> ListpackLimits {
-    ListpackLimits {
-        entries: ctx.cfg.hash_max_listpack_entries,
-        value_bytes: ctx.cfg.hash_max_listpack_value_bytes,
-    }
+    ctx.cfg.hash_limits()
 }
 
 /// Looks the hash at `key` up for reading and calls `f` with it (None when
@@ -154,6 +151,7 @@ pub(super) fn write_hash(
     f: impl FnOnce(&mut Hash, &mut Reply<'_>, ListpackLimits),
 ) {
     let (limits, lru) = (limits(ctx), ctx.lru_s);
+    let reserved = ctx.db().take_reserved(key);
     let (found, out) = lookup_write(ctx, key);
     let emptied = match found.map(|e| &mut e.value) {
         Some(Value::Hash(h)) => {
@@ -162,7 +160,10 @@ pub(super) fn write_hash(
         }
         Some(_) => return out.wrong_type(),
         None => {
-            let mut h = Hash::default();
+            let mut h = match reserved {
+                Some(Value::Hash(h)) => h,
+                _ => Hash::default(),
+            };
             f(&mut h, out, limits);
             if !h.is_empty() {
                 ctx.db().set(key, Value::Hash(h), None, lru);

@@ -216,6 +216,7 @@ fn sadd(ctx: &mut Ctx<'_>, args: &Args<'_>) {
     let max = ctx.cfg.set_max_intset_entries;
     let key = args.get(1);
     let members = args.iter().skip(2);
+    let reserved = ctx.db().take_reserved(key);
     let (found, out) = lookup_write(ctx, key);
     let added = match found {
         Some(e) => match set_of(e) {
@@ -223,7 +224,10 @@ fn sadd(ctx: &mut Ctx<'_>, args: &Args<'_>) {
             None => return out.wrong_type(),
         },
         None => {
-            let mut s = Set::for_first(args.get(2));
+            let mut s = match reserved {
+                Some(Value::Set(s)) => *s,
+                _ => Set::for_first(args.get(2), 0),
+            };
             let added = members.filter(|m| s.add(m, max)).count();
             let lru = ctx.lru_s;
             ctx.db().set(key, Value::Set(Box::new(s)), None, lru);
@@ -366,7 +370,7 @@ fn spop_count(ctx: &mut Ctx<'_>, args: &Args<'_>) {
     for _ in 0..remaining {
         let popped = s.pop_random(&mut rng);
         let m = popped.member();
-        kept.get_or_insert_with(|| Set::for_first(m.text().as_bytes())).add_member(m, max);
+        kept.get_or_insert_with(|| Set::for_first(m.text().as_bytes(), 0)).add_member(m, max);
     }
     for m in s.iter() {
         reply_member(out, m);
@@ -482,7 +486,7 @@ fn smove(ctx: &mut Ctx<'_>, args: &Args<'_>) {
             set_of(e).expect("a set").add(m, max);
         }
         None => {
-            let mut s = Set::for_first(m);
+            let mut s = Set::for_first(m, 0);
             s.add(m, max);
             let lru = ctx.lru_s;
             ctx.db().set(dst, Value::Set(Box::new(s)), None, lru);

@@ -569,12 +569,16 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, mut f: AddFlags) {
     let key = args.get(1);
     let lim = ctx.cfg.zset_limits();
     let lru = ctx.lru_s;
+    let reserved = ctx.db().take_reserved(key);
     let Ok((found, out)) = write_zset(ctx, key) else { return };
     let mut created = None;
     let z = match found {
         Some(z) => z,
         None if f.xx => return reply_zadd(out, f.incr, ch, 0, 0, None),
-        None => created.insert(ZSet::default()),
+        None => created.insert(match reserved {
+            Some(Value::ZSet(z)) => *z,
+            _ => ZSet::default(),
+        }),
     };
     let (mut added, mut updated, mut last) = (0, 0, None);
     let mut nan = false;

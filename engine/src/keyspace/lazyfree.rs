@@ -23,13 +23,27 @@ pub enum Garbage {
 }
 
 impl Garbage {
-    /// Allocations freeing it gives back, at least (a table's keys count
-    /// one each, their values are not looked at: this must stay O(1) per
-    /// table).
+    /// Allocations freeing it gives back. For tables, their keys and their
+    /// values' allocations, counted only until the sum passes
+    /// [`LAZYFREE_THRESHOLD`] (a slot of four keys can hold millions of
+    /// elements; past the threshold the exact figure does not matter, and
+    /// counting stops before it costs much).
     pub fn effort(&self) -> usize {
         match self {
             Garbage::Value(v) => v.free_effort(),
-            Garbage::Tables(ts) => ts.iter().map(SlotTable::len).sum(),
+            Garbage::Tables(ts) => {
+                let mut n = 0;
+                for t in ts {
+                    n += t.len();
+                    for e in t.iter() {
+                        if n > LAZYFREE_THRESHOLD {
+                            return n;
+                        }
+                        n += e.value.free_effort();
+                    }
+                }
+                n
+            }
         }
     }
 }
@@ -59,5 +73,28 @@ mod tests {
         }
         assert_eq!(h.encoding_name(), "hashtable");
         assert_eq!(Garbage::Value(Value::Hash(h)).effort(), 1000);
+    }
+
+    /// A slot of one key holding 1000 fields is freed later, not on the
+    /// shard: its values count, not just its keys.
+    #[test]
+    fn tables_count_their_values() {
+        use crate::cmd::test_util::run;
+        use std::cell::RefCell;
+        use std::rc::Rc;
+        let mut ks = crate::keyspace::Keyspace::new(1);
+        let sent = Rc::new(RefCell::new(Vec::new()));
+        let log = sent.clone();
+        ks.set_lazyfree_sink(Box::new(move |g: Garbage| log.borrow_mut().push(g.effort())));
+        let mut cmd = vec!["HSET".to_string(), "big".into()];
+        for i in 0..1000 {
+            cmd.extend([format!("f{i}"), "v".into()]);
+        }
+        run(&mut ks, 0, &cmd.iter().map(String::as_str).collect::<Vec<_>>());
+        run(&mut ks, 0, &["SET", "small", "v"]);
+        ks.drop_slots(0, [crate::slot::key_slot(b"small")]);
+        assert!(sent.borrow().is_empty(), "one small key is freed at once");
+        ks.drop_slots(0, [crate::slot::key_slot(b"big")]);
+        assert!(sent.borrow()[0] > LAZYFREE_THRESHOLD, "{:?}", sent.borrow());
     }
 }

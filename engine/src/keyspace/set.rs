@@ -16,7 +16,7 @@
 //! `Table::layout_epoch` changes whenever members may have moved between
 //! buckets (growth, in-place rehash, shrink), which SSCAN cursors rely on.
 
-use hashbrown::HashTable;
+use crate::keyspace::big_table::{big_table, BigTable};
 
 use super::intset::IntSet;
 use super::slot_table::key_hash;
@@ -82,12 +82,20 @@ fn as_int(m: &[u8]) -> Option<i64> {
 impl Set {
     /// An empty set of the encoding Redis gives a set whose first member is
     /// `first` (`setTypeCreate`): an intset for an integer.
-    pub fn for_first(first: &[u8]) -> Set {
+    /// A table is sized for `capacity` members up front (0: grows as
+    /// needed); an intset grows as it goes (it has no table to rehash).
+    pub fn for_first(first: &[u8], capacity: usize) -> Set {
         if as_int(first).is_some() {
             Set::Ints(IntSet::default())
         } else {
-            Set::Table(Table::default())
+            Set::new_table(capacity)
         }
+    }
+
+    /// An empty set in the `hashtable` encoding with room for `capacity`
+    /// members.
+    pub fn new_table(capacity: usize) -> Set {
+        Set::Table(Table::with_capacity(capacity))
     }
 
     /// An empty intset, the start of every set the set algebra builds.
@@ -231,7 +239,7 @@ impl Set {
 /// The `hashtable` encoding: members in a hashbrown table of thin pointers.
 #[derive(Clone, Default)]
 pub struct Table {
-    map: HashTable<ThinBytes>,
+    map: BigTable<ThinBytes>,
     /// Sum of the members' allocation sizes.
     member_bytes: usize,
     /// Changes whenever members may have moved between buckets.
@@ -249,10 +257,14 @@ fn member_hash(m: &ThinBytes) -> u64 {
 const CURSOR_TAG_BITS: u32 = 20;
 
 impl Table {
+    /// An empty table with room for `n` members.
+    fn with_capacity(n: usize) -> Table {
+        Table { map: big_table(n), member_bytes: 0, layout_epoch: 0 }
+    }
+
     /// The members of an intset, presized (Redis's `setTypeConvert`).
     fn from_ints(s: &IntSet) -> Table {
-        let mut t =
-            Table { map: HashTable::with_capacity(s.len() + 1), member_bytes: 0, layout_epoch: 0 };
+        let mut t = Table::with_capacity(s.len() + 1);
         for n in s.iter() {
             t.insert(StrRef::from_i64(n).as_bytes());
         }
@@ -394,7 +406,7 @@ mod tests {
 
     #[test]
     fn encodings_and_conversions() {
-        let mut s = Set::for_first(b"1");
+        let mut s = Set::for_first(b"1", 0);
         assert_eq!(s.encoding_name(), "intset");
         for m in ["3", "1", "2", "-5"] {
             s.add(m.as_bytes(), 4);
@@ -411,12 +423,12 @@ mod tests {
         assert!(s.remove(b"9"));
         assert_eq!((s.encoding_name(), s.len()), ("hashtable", 4));
 
-        let mut s = Set::for_first(b"07");
+        let mut s = Set::for_first(b"07", 0);
         assert_eq!(s.encoding_name(), "hashtable");
         s.add(b"07", 512);
         assert!(!s.contains(b"7"));
 
-        let mut s = Set::for_first(b"1");
+        let mut s = Set::for_first(b"1", 0);
         s.add(b"1", 512);
         assert!(s.add(b"a", 512));
         assert_eq!(s.encoding_name(), "hashtable");

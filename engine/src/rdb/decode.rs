@@ -3,7 +3,7 @@
 use super::listpack::{read, read_intset, Elem};
 use super::{types, verify, RestoreError};
 use crate::config::EngineConfig;
-use crate::keyspace::hash::{Hash, ListpackLimits};
+use crate::keyspace::hash::Hash;
 use crate::keyspace::list::{End, Fill, List};
 use crate::keyspace::set::Set;
 use crate::keyspace::zset::{ZSet, ZSetLimits};
@@ -23,11 +23,12 @@ pub fn decode_payload(payload: &[u8], cfg: &EngineConfig) -> R<Value> {
         types::STRING => Ok(Value::from_bytes(&r.string()?)),
         types::LIST_QUICKLIST_2 => list(&mut r, cfg),
         types::SET => {
+            // `count` bounds n by the bytes left: a table may be sized for it.
             let n = r.count()?;
             let mut set: Option<Set> = None;
             for _ in 0..n {
                 let m = r.string()?;
-                let s = set.get_or_insert_with(|| Set::for_first(&m));
+                let s = set.get_or_insert_with(|| Set::for_first(&m, n));
                 if !s.add(&m, cfg.set_max_intset_entries) {
                     return Err(BAD);
                 }
@@ -45,7 +46,7 @@ pub fn decode_payload(payload: &[u8], cfg: &EngineConfig) -> R<Value> {
         types::HASH => {
             // `count` bounds n by the bytes left: the table may be sized for it.
             let n = r.count()?;
-            let limits = hash_limits(cfg);
+            let limits = cfg.hash_limits();
             let mut h = Hash::with_capacity(n, limits);
             for _ in 0..n {
                 let (f, v) = (r.string()?, r.string()?);
@@ -199,7 +200,7 @@ fn hash<'p>(
     n: usize,
     cfg: &EngineConfig,
 ) -> R<Value> {
-    let limits = hash_limits(cfg);
+    let limits = cfg.hash_limits();
     let mut h = Hash::default();
     for (f, v) in pairs.take(n) {
         if !h.set(f, v, limits) {
@@ -207,13 +208,6 @@ fn hash<'p>(
         }
     }
     (!h.is_empty()).then_some(Value::Hash(h)).ok_or(BAD)
-}
-
-fn hash_limits(cfg: &EngineConfig) -> ListpackLimits {
-    ListpackLimits {
-        entries: cfg.hash_max_listpack_entries,
-        value_bytes: cfg.hash_max_listpack_value_bytes,
-    }
 }
 
 fn zset(items: Vec<(Vec<u8>, f64)>, cfg: &EngineConfig) -> R<Value> {

@@ -14,6 +14,10 @@
 //!   imported.
 //! - `STATUS job` says where a job stands (a source that lost its link
 //!   learns whether FINISH happened).
+//! - `RESERVE key hash|set|zset count`, on a link, announces a collection
+//!   of `count` elements that the link's next commands create: it is built
+//!   empty and sized on a thread of its own, then left with the key's shard
+//!   for them (`engine::export`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -22,7 +26,9 @@ use engine::cluster::bus::NodeId;
 use engine::cluster::state::{id_str, parse_id};
 use engine::command::Args;
 use engine::resp::{Protocol, Reply};
-use engine::slot::{Slot, SlotSet};
+use engine::slot::{key_slot, Slot, SlotSet};
+
+use futures_channel::oneshot;
 
 use crate::conn::Conn;
 use crate::shard::{unix_ms, Shard};
@@ -73,7 +79,9 @@ pub type Imports = BTreeMap<String, ImportJob>;
 pub async fn syncslots(conn: &mut Conn, args: &Args<'_>, proto: Protocol, out: &mut Vec<u8>) {
     let sub = String::from_utf8_lossy(args.get(2)).to_ascii_lowercase();
     let job = String::from_utf8_lossy(args.get(3)).into_owned();
-    let result = if job.is_empty() || job.len() > MAX_JOB_NAME_BYTES {
+    let result = if sub == "reserve" && args.len() == 6 {
+        reserve(conn, args.get(3), args.get(4), args.get(5)).await
+    } else if job.is_empty() || job.len() > MAX_JOB_NAME_BYTES {
         Err("ERR Invalid slot migration job name".to_string())
     } else {
         match (sub.as_str(), args.len()) {
@@ -176,6 +184,34 @@ async fn establish(conn: &mut Conn, args: &Args<'_>, job: String) -> Result<Stri
         set.insert(s);
     }
     conn.client.borrow_mut().import = Some(ImportLink { job, slots: Arc::new(set) });
+    Ok("OK".into())
+}
+
+/// RESERVE: builds the empty collection that this link fills next.
+async fn reserve(conn: &Conn, key: &[u8], kind: &[u8], count: &[u8]) -> Result<String, String> {
+    let covered =
+        conn.client.borrow().import.as_ref().is_some_and(|l| l.slots.contains(key_slot(key)));
+    if !covered {
+        return Err("ERR Not a slot migration link importing that key's slot".into());
+    }
+    let n = engine::resp::parse::parse_i64_strict(count)
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or("ERR value is not an integer or out of range")?;
+    let cfg = conn.shard.core.borrow().engine_cfg.clone();
+    let kind = kind.to_vec();
+    let (tx, rx) = oneshot::channel();
+    std::thread::Builder::new()
+        .name("reserve".into())
+        .spawn(move || {
+            let _ = tx.send(engine::export::reserved_collection(&kind, n, &cfg));
+        })
+        .map_err(|e| format!("ERR cannot start a thread: {e}"))?;
+    let empty = rx.await.ok().flatten().ok_or("ERR Unknown collection kind")?;
+    let owner = crate::conn::cross_shard::owner_of(&conn.shard, key).await;
+    let key = key.to_vec();
+    conn.shard
+        .on_shard(owner, move |s: &Shard| s.core.borrow_mut().ks.db(0).reserve(&key, empty))
+        .await;
     Ok("OK".into())
 }
 

@@ -134,7 +134,7 @@ pub async fn run(
 
 /// The shard owning `key` once no move of its slot between shards runs
 /// (each step looks it up again: the slot may move between steps).
-async fn owner_of(shard: &Rc<Shard>, key: &[u8]) -> usize {
+pub(crate) async fn owner_of(shard: &Rc<Shard>, key: &[u8]) -> usize {
     shard.until_keys_routable(std::iter::once(key)).await;
     shard.core.borrow().shard_of(key_slot(key))
 }

@@ -194,6 +194,10 @@ pub async fn serve(
                 blocked::Ended::Closed => break,
             }
         }
+        // A client that keeps its socket full (a migration link, a deep
+        // pipeline) finds data at every read and would keep the shard from
+        // polling its other sockets: past the preempt timer (1 ms), let them.
+        glommio::yield_if_needed().await;
     }
     stream
 }

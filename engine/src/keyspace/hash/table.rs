@@ -16,7 +16,7 @@
 use std::alloc::{alloc, dealloc, handle_alloc_error, Layout};
 use std::ptr::NonNull;
 
-use hashbrown::HashTable;
+use crate::keyspace::big_table::{big_table, BigTable};
 
 use crate::keyspace::slot_table::key_hash;
 
@@ -28,19 +28,24 @@ unsafe impl Send for Pair {}
 // SAFETY: shared access only reads the allocation.
 unsafe impl Sync for Pair {}
 
-/// Appends `n` as a LEB128 varint.
-fn push_varint(out: &mut Vec<u8>, mut n: usize) {
+/// Most bytes of a pair's header: two LEB128 varints of a usize.
+const MAX_HEADER_BYTES: usize = 20;
+
+/// Writes `n` as a LEB128 varint at `out[at..]`, returning where it ends.
+fn put_varint(out: &mut [u8; MAX_HEADER_BYTES], mut at: usize, mut n: usize) -> usize {
     while n >= 0x80 {
-        out.push(n as u8 | 0x80);
+        out[at] = n as u8 | 0x80;
+        at += 1;
         n >>= 7;
     }
-    out.push(n as u8);
+    out[at] = n as u8;
+    at + 1
 }
 
 /// Reads a LEB128 varint at `p`, returning it and the bytes it took.
 ///
 /// # Safety
-/// `p` must point at a varint written by [`push_varint`].
+/// `p` must point at a varint written by [`put_varint`].
 unsafe fn read_varint(p: *const u8) -> (usize, usize) {
     let (mut n, mut shift, mut i) = (0usize, 0, 0);
     loop {
@@ -57,9 +62,10 @@ unsafe fn read_varint(p: *const u8) -> (usize, usize) {
 impl Pair {
     /// Allocates a pair holding `field` and `value`.
     pub fn new(field: &[u8], value: &[u8]) -> Pair {
-        let mut header = Vec::with_capacity(4);
-        push_varint(&mut header, field.len());
-        push_varint(&mut header, value.len());
+        let mut header = [0; MAX_HEADER_BYTES];
+        let header_len = put_varint(&mut header, 0, field.len());
+        let header_len = put_varint(&mut header, header_len, value.len());
+        let header = &header[..header_len];
         let size = header.len() + field.len() + value.len();
         let layout = Layout::from_size_align(size, 1).expect("pair size");
         // SAFETY: `size` >= 2 (two varints), so the layout is not zero-sized;
@@ -124,7 +130,7 @@ impl Clone for Pair {
 /// A large hash: fields with their values, one allocation each.
 #[derive(Clone, Default)]
 pub struct PairTable {
-    map: HashTable<Pair>,
+    map: BigTable<Pair>,
     layout_epoch: u32,
 }
 
@@ -134,7 +140,7 @@ const MIN_SHRINK_BUCKETS: usize = 64;
 impl PairTable {
     /// An empty table with room for `n` pairs.
     pub fn with_capacity(n: usize) -> PairTable {
-        PairTable { map: HashTable::with_capacity(n), layout_epoch: 0 }
+        PairTable { map: big_table(n), layout_epoch: 0 }
     }
 
     /// Number of pairs.

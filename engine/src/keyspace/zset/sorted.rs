@@ -8,8 +8,8 @@
 
 use super::elem::Elem;
 use super::tree::{Entry, Tree};
+use crate::keyspace::big_table::{big_table, BigTable};
 use ahash::RandomState;
-use hashbrown::HashTable;
 use std::sync::OnceLock;
 
 fn hasher() -> &'static RandomState {
@@ -24,7 +24,7 @@ fn hash(member: &[u8]) -> u64 {
 /// Member index and rank order of a large sorted set. Owns every `Elem`.
 #[derive(Default)]
 pub struct Sorted {
-    index: HashTable<Elem>,
+    index: BigTable<Elem>,
     tree: Tree,
     /// Sum of the element blocks' sizes.
     elem_bytes: usize,
@@ -33,7 +33,7 @@ pub struct Sorted {
 impl Sorted {
     /// An empty set with room for `n` members in its index.
     pub fn with_capacity(n: usize) -> Sorted {
-        Sorted { index: HashTable::with_capacity(n), tree: Tree::default(), elem_bytes: 0 }
+        Sorted { index: big_table(n), tree: Tree::default(), elem_bytes: 0 }
     }
 
     /// Number of members.

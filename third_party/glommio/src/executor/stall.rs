@@ -27,6 +27,24 @@ pub struct StallDetection<'a> {
     overage: Duration,
 }
 
+impl StallDetection<'_> {
+    /// How far past its budget the task queue ran (slotd patch).
+    pub fn overage(&self) -> Duration {
+        self.overage
+    }
+
+    /// The budget it had: preempt timer plus the handler's threshold
+    /// (slotd patch).
+    pub fn budget(&self) -> Duration {
+        self.budget
+    }
+
+    /// The task queue's name (slotd patch).
+    pub fn queue_name(&self) -> &str {
+        self.queue_name
+    }
+}
+
 impl fmt::Debug for StallDetection<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StallDetection")
