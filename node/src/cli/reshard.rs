@@ -138,7 +138,8 @@ pub fn plan_rebalance(
     plan
 }
 
-/// Moves `moves` to `target`, one source at a time.
+/// Moves `moves` to `target`: the sources that can stream natively all at
+/// once (each its own job), then the others one at a time.
 pub fn execute(
     c: &mut Cluster,
     moves: &[Move],
@@ -147,18 +148,26 @@ pub fn execute(
 ) -> Result<Summary, String> {
     let mut summary = Summary::default();
     let mut sources: Vec<String> = moves.iter().map(|m| m.from.clone()).collect();
+    sources.sort();
     sources.dedup();
-    for from in sources {
-        let slots: Vec<u16> = moves.iter().filter(|m| m.from == from).map(|m| m.slot).collect();
-        let native = !opts.redis_path && c.nodes[&from].slotd && c.nodes[target].slotd;
-        let s = if native {
-            native_move(c, &from, target, &slots)?
-        } else {
-            redis_move(c, &from, target, &slots, opts)?
-        };
+    let slots_of = |from: &str| -> Vec<u16> {
+        moves.iter().filter(|m| m.from == from).map(|m| m.slot).collect()
+    };
+    let (native, redis): (Vec<String>, Vec<String>) = sources
+        .into_iter()
+        .partition(|from| !opts.redis_path && c.nodes[from].slotd && c.nodes[target].slotd);
+    let mut add = |s: Summary| {
         summary.slots += s.slots;
         summary.keys += s.keys;
         summary.bytes += s.bytes;
+    };
+    if !native.is_empty() {
+        let jobs: Vec<(String, Vec<u16>)> =
+            native.into_iter().map(|from| (from.clone(), slots_of(&from))).collect();
+        add(native_moves(c, target, &jobs)?);
+    }
+    for from in redis {
+        add(redis_move(c, &from, target, &slots_of(&from), opts)?);
     }
     Ok(summary)
 }
@@ -186,56 +195,105 @@ fn count_keys(c: &mut Cluster, id: &str, slots: &[u16]) -> Result<u64, String> {
     Ok(counts.iter().sum())
 }
 
-/// One native migration of `slots` from `from` to `target`, polled.
-fn native_move(
+/// Where one source's job stands, as its GETSLOTMIGRATIONS entry says.
+struct JobProgress {
+    from: String,
+    /// `a-b c-d`: how the job's entry names its slots.
+    ranges: String,
+    started_ms: u64,
+    keys: u64,
+    bytes: u64,
+    /// None while running; then Ok or the failure.
+    outcome: Option<Result<(), String>>,
+}
+
+/// One native migration per source (`from`, its slots), all started at once
+/// and polled together under one progress bar.
+fn native_moves(
     c: &mut Cluster,
-    from: &str,
     target: &str,
-    slots: &[u16],
+    jobs: &[(String, Vec<u16>)],
 ) -> Result<Summary, String> {
-    let total = count_keys(c, from, slots)?;
-    let bar = bar(total, slots.len(), "native stream");
-    let ranges: Vec<(u16, u16)> = engine::slot::runs(slots.iter().copied());
-    let text_ranges: Vec<String> = ranges.iter().map(|(a, b)| format!("{a}-{b}")).collect();
-    let src = c.nodes.get_mut(from).expect("known source");
-    let mut cmd = redis::cmd("CLUSTER");
-    cmd.arg("MIGRATESLOTS").arg("SLOTSRANGE");
-    for (a, b) in &ranges {
-        cmd.arg(*a).arg(*b);
+    let mut total = 0;
+    for (from, slots) in jobs {
+        total += count_keys(c, from, slots)?;
     }
-    cmd.arg("NODE").arg(target);
-    let started_ms = now_ms();
-    let _: () = src.call(&cmd)?;
-    let wanted = text_ranges.join(" ");
-    loop {
-        std::thread::sleep(Duration::from_millis(100));
-        let entries: Vec<Value> = src.call(redis::cmd("CLUSTER").arg("GETSLOTMIGRATIONS"))?;
-        let mut mine = entries.iter().filter(|e| {
-            field(e, "operation").map(text).as_deref() == Some("EXPORT")
-                && field(e, "slot_ranges").map(text) == Some(wanted.clone())
-                && field(e, "create_time").map(text).and_then(|t| t.parse::<u64>().ok())
-                    >= Some(started_ms.saturating_sub(1000))
-        });
-        let Some(entry) = mine.next_back() else { continue };
-        let keys: u64 =
-            field(entry, "keys_sent").map(text).and_then(|t| t.parse().ok()).unwrap_or(0);
-        let bytes: u64 =
-            field(entry, "bytes_sent").map(text).and_then(|t| t.parse().ok()).unwrap_or(0);
-        bar.set_position(keys.min(total));
-        bar.set_message(format!("{:.1} MiB", bytes as f64 / (1 << 20) as f64));
-        match field(entry, "state").map(text).as_deref() {
-            Some("running") => continue,
-            Some("success") => {
-                bar.finish();
-                return Ok(Summary { slots: slots.len(), keys, bytes });
-            }
-            state => {
-                bar.abandon();
-                let msg = field(entry, "message").map(text).unwrap_or_default();
-                return Err(format!("the migration {}: {msg}", state.unwrap_or("vanished")));
-            }
+    let slots: usize = jobs.iter().map(|(_, s)| s.len()).sum();
+    let how = format!("native stream from {} node(s)", jobs.len());
+    let bar = bar(total, slots, &how);
+    let mut progress = Vec::new();
+    for (from, slots) in jobs {
+        let ranges: Vec<(u16, u16)> = engine::slot::runs(slots.iter().copied());
+        let mut cmd = redis::cmd("CLUSTER");
+        cmd.arg("MIGRATESLOTS").arg("SLOTSRANGE");
+        for (a, b) in &ranges {
+            cmd.arg(*a).arg(*b);
         }
+        cmd.arg("NODE").arg(target);
+        let started_ms = now_ms();
+        let _: () = c.nodes.get_mut(from).expect("known source").call(&cmd)?;
+        let ranges = ranges.iter().map(|(a, b)| format!("{a}-{b}")).collect::<Vec<_>>().join(" ");
+        progress.push(JobProgress {
+            from: from.clone(),
+            ranges,
+            started_ms,
+            keys: 0,
+            bytes: 0,
+            outcome: None,
+        });
     }
+    while progress.iter().any(|p| p.outcome.is_none()) {
+        std::thread::sleep(Duration::from_millis(20));
+        for p in progress.iter_mut().filter(|p| p.outcome.is_none()) {
+            poll(c, p)?;
+        }
+        bar.set_position(progress.iter().map(|p| p.keys).sum::<u64>().min(total));
+        let bytes: u64 = progress.iter().map(|p| p.bytes).sum();
+        bar.set_message(format!("{:.1} MiB", bytes as f64 / (1 << 20) as f64));
+    }
+    let failed: Vec<String> = progress
+        .iter()
+        .filter_map(|p| match &p.outcome {
+            Some(Err(e)) => Some(format!("from {}: {e}", p.from)),
+            _ => None,
+        })
+        .collect();
+    if !failed.is_empty() {
+        bar.abandon();
+        return Err(failed.join("; "));
+    }
+    bar.finish();
+    Ok(Summary {
+        slots,
+        keys: progress.iter().map(|p| p.keys).sum(),
+        bytes: progress.iter().map(|p| p.bytes).sum(),
+    })
+}
+
+/// Reads the source's entry for `p`'s job (the newest one for its slots
+/// created since it started) into `p`.
+fn poll(c: &mut Cluster, p: &mut JobProgress) -> Result<(), String> {
+    let src = c.nodes.get_mut(&p.from).expect("known source");
+    let entries: Vec<Value> = src.call(redis::cmd("CLUSTER").arg("GETSLOTMIGRATIONS"))?;
+    let mut mine = entries.iter().filter(|e| {
+        field(e, "operation").map(text).as_deref() == Some("EXPORT")
+            && field(e, "slot_ranges").map(text).as_deref() == Some(p.ranges.as_str())
+            && field(e, "create_time").map(text).and_then(|t| t.parse::<u64>().ok())
+                >= Some(p.started_ms.saturating_sub(1000))
+    });
+    let Some(entry) = mine.next_back() else { return Ok(()) };
+    let number = |name| field(entry, name).map(text).and_then(|t| t.parse().ok()).unwrap_or(0);
+    p.keys = number("keys_sent");
+    p.bytes = number("bytes_sent");
+    p.outcome = match field(entry, "state").map(text).as_deref() {
+        Some("running") => None,
+        Some("success") => Some(Ok(())),
+        state => {
+            let msg = field(entry, "message").map(text).unwrap_or_default();
+            Some(Err(format!("the migration {}: {msg}", state.unwrap_or("vanished"))))
+        }
+    };
+    Ok(())
 }
 
 fn now_ms() -> u64 {
