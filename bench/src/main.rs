@@ -14,7 +14,7 @@
 
 mod compare;
 mod memory;
-mod procfs;
+use bench::procfs;
 mod redis_benchmark;
 mod suite;
 

@@ -210,6 +210,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// CPU time used and run-queue wait so far of process `pid`.
+fn sched(pid: u32) -> Result<(Duration, Duration), String> {
+    Ok((bench::procfs::cpu_time(pid)?, bench::procfs::run_delay(pid)?))
+}
+
 /// One run on a fresh cluster.
 fn run(
     opts: &Opts,
@@ -242,11 +247,25 @@ fn run(
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
     eprintln!("  moving {} slots (from Unix ms {unix_ms})", opts.slots);
+    let mut procs: Vec<(String, u32)> =
+        cluster.nodes.iter().map(|n| (n.port.to_string(), n.pid())).collect();
+    procs.push(("load".into(), std::process::id()));
+    let sched_before: Vec<_> = procs.iter().map(|(_, pid)| sched(*pid)).collect();
     let move_start = Instant::now();
     let moved = cluster.reshard(method, opts.slots, pipeline.unwrap_or(0), &tools);
+    let sched_after: Vec<_> = procs.iter().map(|(_, pid)| sched(*pid)).collect();
     let [_, before, during] = traffic.finish();
     let move_time = moved?;
     eprintln!("  moved in {:.2} s", move_time.as_secs_f64());
+    // CPU oversubscription shows as run-queue wait: a node waiting for a CPU
+    // answers late however little it does.
+    eprintln!("  CPU s / run-queue wait s during the move (node port or load):");
+    for (((name, _), a), b) in procs.iter().zip(&sched_before).zip(&sched_after) {
+        if let (Ok(a), Ok(b)) = (a, b) {
+            let (cpu, wait) = ((b.0 - a.0).as_secs_f64(), (b.1 - a.1).as_secs_f64());
+            eprintln!("    {name:>6}: {cpu:6.2} / {wait:6.2}");
+        }
+    }
     eprintln!(
         "  slowest during the move (ms after its start: latency ms, node, op, redirections):"
     );
