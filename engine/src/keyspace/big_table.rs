@@ -69,7 +69,7 @@ mod tests {
                 t.insert_unique(i, i, |&x| x);
             }
             assert_eq!(t.len(), n + 5);
-            assert_eq!(t.find(7, |&x| x == 7), Some(&7));
+            assert_eq!(t.find(3, |&x| x == 3), Some(&3));
         }
     }
 }
