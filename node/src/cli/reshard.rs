@@ -232,10 +232,9 @@ fn native_moves(
         cmd.arg("NODE").arg(target);
         let started_ms = now_ms();
         let _: () = c.nodes.get_mut(from).expect("known source").call(&cmd)?;
-        let ranges = ranges.iter().map(|(a, b)| format!("{a}-{b}")).collect::<Vec<_>>().join(" ");
         progress.push(JobProgress {
             from: from.clone(),
-            ranges,
+            ranges: crate::cluster::import::ranges_text(slots),
             started_ms,
             keys: 0,
             bytes: 0,
